@@ -1,0 +1,136 @@
+"""What the resident receives: text and buttons, the same for LINE, `ask` and `chat`.
+
+The matcher decides; this module words the decision in やさしい日本語 and picks the buttons.
+Buttons name entries by id, so a button still works after staff reorder the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .faq import Entry, Faq, fit_label
+from .matcher import Match, Matcher
+from .textnorm import normalize
+
+MENU_LABEL = "メニュー"
+CONTACT_LABEL = "職員に聞きたい"
+NONE_OF_THESE_LABEL = "どれでもない"
+MENU_WORDS = {"メニュー", "めにゅー", "menu", "一覧", "カテゴリ", "最初から", "はじめから", "トップ"}
+CONTACT_WORDS = {"職員に聞きたい", "職員", "人と話したい", "問い合わせ先", "窓口の電話番号"}
+
+DEFAULT_MESSAGES = {
+    "greeting": "こんにちは。{town}のデジタル相談ボットです。\nマイナンバーカード、オンラインの手続き、スマホ教室のことを、ふつうの言葉で聞いてください。\n例：「マイナンバーカードをなくした」「スマホ教室はいつ？」",
+    "thanks": "どういたしまして。ほかにも聞きたいことがあれば、いつでも送ってください。",
+    "fallback": "ごめんなさい。その質問の答えが見つかりませんでした。\n下のメニューからえらぶか、言葉をかえて聞いてください。",
+    "choices": "こちらのどれですか？番号かボタンでえらんでください。",
+    "menu": "聞きたいことをえらんでください。",
+    "unknown_entry": "その質問は見つかりませんでした。メニューからえらんでください。",
+}
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: ``action`` is ``entry:<id>``, ``category:<file>``, ``menu``, ``contact`` or ``none``."""
+
+    label: str
+    action: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: str
+    text: str
+    buttons: tuple[Button, ...] = ()
+    match: Match | None = field(default=None, compare=False)
+
+
+class Responder:
+    """Turns a resident's message or button into a :class:`Reply`."""
+
+    def __init__(self, faq: Faq, matcher: Matcher | None = None):
+        self.faq = faq
+        self.matcher = matcher or Matcher(faq)
+
+    # -- wording --------------------------------------------------------------------------
+    def message(self, key: str) -> str:
+        town = self.faq.settings.municipality or "この町"
+        return self.faq.settings.messages.get(key) or DEFAULT_MESSAGES[key].format(town=town)
+
+    def contact_text(self) -> str:
+        contact = self.faq.settings.contact
+        lines = [f"お問い合わせ：{contact.name}"]
+        if contact.phone:
+            lines.append(f"電話：{contact.phone}")
+        if contact.hours:
+            lines.append(f"受付：{contact.hours}")
+        return "\n".join(lines)
+
+    def category_buttons(self) -> tuple[Button, ...]:
+        return tuple(Button(fit_label(c.name), f"category:{c.file}") for c in self.faq.categories)
+
+    def _standard_buttons(self) -> tuple[Button, ...]:
+        return (Button(MENU_LABEL, "menu"), Button(CONTACT_LABEL, "contact"))
+
+    # -- replies --------------------------------------------------------------------------
+    def greeting(self) -> Reply:
+        return Reply("none", self.message("greeting"), self.category_buttons())
+
+    def menu(self) -> Reply:
+        return Reply("none", self.message("menu"), self.category_buttons() + (Button(CONTACT_LABEL, "contact"),))
+
+    def contact(self) -> Reply:
+        return Reply("none", self.contact_text(), (Button(MENU_LABEL, "menu"),))
+
+    def category(self, file: str) -> Reply:
+        category = self.faq.category(file)
+        if category is None:
+            return Reply("none", self.message("unknown_entry"), self.category_buttons())
+        buttons = tuple(Button(e.button_label, f"entry:{e.id}") for e in category.entries)
+        return Reply("none", f"「{category.name}」の質問です。えらんでください。", buttons + self._standard_buttons())
+
+    def entry(self, entry: Entry, match: Match | None = None) -> Reply:
+        text = entry.answer.strip()
+        if entry.links:
+            text += "\n\n" + "\n".join(f"▶ {link.label}\n{link.url}" for link in entry.links)
+        related = [self.faq.entry(i) for i in entry.related]
+        buttons = tuple(Button(r.button_label, f"entry:{r.id}") for r in related if r is not None)
+        return Reply("answer", text, buttons + self._standard_buttons(), match)
+
+    def action(self, action: str) -> Reply:
+        """The reply to a tapped button."""
+        kind, _, value = action.partition(":")
+        if kind == "entry":
+            entry = self.faq.entry(value)
+            if entry is None:
+                return Reply("none", self.message("unknown_entry"), self.category_buttons())
+            return self.entry(entry)
+        if kind == "category":
+            return self.category(value)
+        if kind in ("contact", "none"):
+            return self.contact()
+        return self.menu()
+
+    def answer(self, text: str) -> Reply:
+        """The reply to a typed message."""
+        key = normalize(text).strip("。.!！?？ ")
+        if key in MENU_WORDS:
+            return self.menu()
+        if key in CONTACT_WORDS:
+            return self.contact()
+        category = next((c for c in self.faq.categories if normalize(c.name) == key), None)
+        if category is not None:
+            return self.category(category.file)
+        match = self.matcher.match(text)
+        if match.status == "answer":
+            return self.entry(self.faq.entry(match.id), match)
+        if match.status == "choices":
+            choices = self.matcher.choices(match)
+            lines = [self.message("choices")] + [f"{n}. {c.question}" for n, c in enumerate(choices, 1)]
+            buttons = tuple(Button(self.faq.entry(c.id).button_label, f"entry:{c.id}") for c in choices)
+            return Reply("choices", "\n".join(lines), buttons + (Button(NONE_OF_THESE_LABEL, "none"),), match)
+        if match.smalltalk == "thanks":
+            return Reply("none", self.message("thanks"), self.category_buttons(), match)
+        if match.smalltalk == "greeting":
+            return Reply("none", self.message("greeting"), self.category_buttons(), match)
+        text = self.message("fallback") + "\n\n" + self.contact_text()
+        return Reply("none", text, self.category_buttons() + (Button(CONTACT_LABEL, "contact"),), match)
