@@ -38,6 +38,7 @@ STOP_WORDS = frozenset(
     """.split()
 )
 
+_INFLECTING_POS = {"動詞", "形容詞", "名詞"}
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 
 
@@ -74,6 +75,17 @@ def _keeps(surface: str, lemma: str, pos: str, keep: frozenset[str]) -> bool:
     return True
 
 
+def _stem(lemma: str, pos: str) -> str:
+    """A verb and the noun made from it share one key: 始める and 始め, 申し込む and 申し込み.
+
+    The last kana of a word with kanji is its inflection; dropping it lets the resident's verb
+    meet the staff's noun.
+    """
+    if len(lemma) >= 3 and pos in _INFLECTING_POS and "\u3041" <= lemma[-1] <= "\u309f" and not all("\u3041" <= c <= "\u309f" for c in lemma):
+        return lemma[:-1]
+    return lemma
+
+
 def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
     """The meaningful words of already-normalised text, in order.
 
@@ -103,7 +115,7 @@ def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
             )
             if len(parts) < 2:
                 parts = ()
-        found.append(Word(lemma, parts, pos == "名詞"))
+        found.append(Word(_stem(lemma, pos), parts, pos == "名詞"))
     return found
 
 

@@ -30,9 +30,11 @@ from .lexicon import Lexicon, builtin_groups, kana_stems
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
 
-ANSWER_THRESHOLD = 62.0
-CHOICES_THRESHOLD = 45.0
-ANSWER_MARGIN = 8.0
+ANSWER_THRESHOLD = 60.0
+CHOICES_THRESHOLD = 50.0
+ANSWER_MARGIN = 5.0
+CLEAR_LEAD_THRESHOLD = 50.0
+CLEAR_LEAD_MARGIN = 15.0
 MAX_CANDIDATES = 5
 MAX_CHOICES = 4
 MAX_QUERY_CHARS = 600
@@ -46,6 +48,8 @@ _AS_PART_CREDIT = 0.6
 _WHOLE_FIELDS = (("answer_part", _ANSWER_FIELD_CREDIT * _AS_PART_CREDIT), ("answer", _ANSWER_FIELD_CREDIT), ("question_part", _AS_PART_CREDIT), ("question", 1.0))
 _PART_FIELDS = (("question", 1.0), ("question_part", 1.0))
 _QUERY_SIDE = 0.7
+_UNSEEN_BOOST = 1.6
+_SENTENCE_FLOOR = 0.6
 _SPOT_MIN = 3
 _SHORTLIST = 60
 _SPOT_MAX = 14
@@ -229,7 +233,7 @@ class Matcher:
 
     # -- scoring --------------------------------------------------------------------------
     def _weight(self, term: str) -> float:
-        return self._idf.get(term, self._unseen_idf)
+        return self._idf.get(term, self._unseen_idf * _UNSEEN_BOOST)
 
     def _word_credit(self, word: Word) -> dict[int, float]:
         """How well each entry covers one word of the question, 0 to 1."""
@@ -286,12 +290,19 @@ class Matcher:
         if _HALF_WIDTH_KANA.search(typed) and not _KANJI_OR_HIRAGANA.search(text):
             # An old phone's half-width katakana spells every word, verbs too: read it as kana.
             text = to_hiragana(text)
-        best: dict[int, float] = {}
-        pieces = [text] + [s for s in _SENTENCE_END.split(text) if s.strip() and s.strip() != text][:MAX_SENTENCES]
-        for piece in pieces:
-            for number, score in self._score_all(self.read_question(piece)).items():
-                if score > best.get(number, 0.0):
-                    best[number] = score
+        whole = self.read_question(text)
+        best = self._score_all(whole)
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip() and s.strip() != text][:MAX_SENTENCES]
+        if len(sentences) > 1:
+            whole_weight = sum(self._weight(w.term) for w in whole) or 1.0
+            for sentence in sentences:
+                question = self.read_question(sentence)
+                # A sentence that carries little of the message cannot outbid the message:
+                # 「使えるようにしたいです」 alone matches too much.
+                share = sum(self._weight(w.term) for w in question) / whole_weight
+                factor = _SENTENCE_FLOOR + (1 - _SENTENCE_FLOOR) * min(1.0, share)
+                for number, score in self._score_all(question).items():
+                    best[number] = max(best.get(number, 0.0), score * factor)
         ordered = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [(self.entries[n].entry, round(s, 1)) for n, s in ordered]
 
@@ -304,10 +315,12 @@ class Matcher:
         top = candidates[0].score if candidates else 0.0
         if kind is not None:
             return Match(query, "none", None, top, candidates, smalltalk=kind)
-        if top >= ANSWER_THRESHOLD:
-            runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-            if top - runner_up >= ANSWER_MARGIN or runner_up < CHOICES_THRESHOLD:
-                return Match(query, "answer", candidates[0].id, top, candidates)
+        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+        confident = top >= ANSWER_THRESHOLD and (top - runner_up >= ANSWER_MARGIN or runner_up < CHOICES_THRESHOLD)
+        # A lower score still answers when nothing else comes near it.
+        clear_lead = top >= CLEAR_LEAD_THRESHOLD and top - runner_up >= CLEAR_LEAD_MARGIN
+        if confident or clear_lead:
+            return Match(query, "answer", candidates[0].id, top, candidates)
         if top >= CHOICES_THRESHOLD:
             return Match(query, "choices", None, top, candidates)
         return Match(query, "none", None, top, candidates)
