@@ -1,0 +1,96 @@
+"""The command line as DESIGN.md fixes it: exact output and exit codes."""
+
+import json
+import subprocess
+import sys
+
+from bot.cli import cli
+from conftest import ROOT, SHIPPED_FAQ
+
+
+def run(runner, *args, input=None):
+    return runner.invoke(cli, list(args), input=input)
+
+
+def test_ask_prints_the_answer_and_buttons(runner):
+    result = run(runner, "ask", "--faq", str(SHIPPED_FAQ), "マイナンバーカードをなくしました")
+    assert result.exit_code == 0
+    assert "0120-95-0178" in result.output
+    assert "[1] カードが見つかった" in result.output
+    assert result.output.rstrip().endswith("職員に聞きたい")
+
+
+def test_ask_json_has_the_contract_keys(runner):
+    result = run(runner, "ask", "--json", "--faq", str(SHIPPED_FAQ), "マイナンバーカードをなくしました")
+    data = json.loads(result.output)
+    assert list(data) == ["query", "status", "id", "score", "candidates", "text"]
+    assert (data["status"], data["id"]) == ("answer", "mynumber-lost")
+    assert data["candidates"][0] == {"id": "mynumber-lost", "question": "マイナンバーカードをなくしたときは？", "score": data["score"]}
+
+
+def test_ask_json_none_has_null_id_and_offers_the_contact(runner):
+    data = json.loads(run(runner, "ask", "--json", "--faq", str(SHIPPED_FAQ), "今日の天気は").output)
+    assert (data["status"], data["id"]) == ("none", None)
+    assert "0000-00-0000" in data["text"]
+
+
+def test_ask_json_reads_stdin_one_object_per_line_in_order(runner):
+    questions = ["スマホ教室はいつ？", "", "こんにちは", "マイナンバーカードをなくした"]
+    result = run(runner, "ask", "--json", "--faq", str(SHIPPED_FAQ), input="\n".join(questions) + "\n")
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["query"] for line in lines] == questions
+    assert [line["status"] for line in lines] == ["answer", "none", "none", "answer"]
+
+
+def test_ask_without_a_question_is_a_usage_error(runner):
+    result = run(runner, "ask", "--faq", str(SHIPPED_FAQ))
+    assert result.exit_code == 2
+
+
+def test_faq_dir_comes_from_the_environment(runner, small_faq):
+    result = runner.invoke(cli, ["ask", "--json", "カードを落とした"], env={"FAQ_DIR": str(small_faq)})
+    assert json.loads(result.output)["id"] == "card-lost"
+
+
+def test_check_sound_folder(runner):
+    result = run(runner, "check", "--faq", str(SHIPPED_FAQ))
+    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、66件の質問に問題はありません。\n")
+
+
+def test_check_broken_folder_lists_problems_and_exits_1(runner, small_faq):
+    (small_faq / "20-x.yaml").write_text("category: X\nentries:\n  - id: x\n    question: q\n    anwser: a\n", encoding="utf-8")
+    result = run(runner, "check", "--faq", str(small_faq))
+    path = small_faq / "20-x.yaml"
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{path}:5: 「anwser」という項目名は使えません — 「answer」のまちがいではありませんか\n"
+        f"{path}:3: answer がありません — 「answer: |」の次の行から、字下げして答えを書いてください\n"
+        "2件のまちがいがあります。直してから、もう一度 bot check を実行してください。\n"
+    )
+
+
+def test_ask_on_a_broken_folder_explains_and_exits_1(runner, small_faq):
+    (small_faq / "20-x.yaml").write_text("", encoding="utf-8")
+    result = run(runner, "ask", "--faq", str(small_faq), "しつもん")
+    assert result.exit_code == 1
+    assert "ファイルが空です" in result.output
+
+
+def test_chat_numbers_the_buttons_and_follows_them(runner):
+    # 1: the first category; then its first question; then quit.
+    result = run(runner, "chat", "--faq", str(SHIPPED_FAQ), input="1\n1\nおわり\n")
+    assert result.exit_code == 0
+    assert "[1] マイナンバーカード" in result.output
+    assert "「マイナンバーカード」の質問です" in result.output
+    assert "申請は、次の4つの方法からえらべます" in result.output
+
+
+def test_chat_answers_typed_questions_and_ends_on_eof(runner):
+    result = run(runner, "chat", "--faq", str(SHIPPED_FAQ), input="スマホ教室はいつ？\n")
+    assert result.exit_code == 0
+    assert "第2・第4水曜日" in result.output
+
+
+def test_python_dash_m_bot_runs():
+    result = subprocess.run([sys.executable, "-m", "bot", "check", "--faq", str(SHIPPED_FAQ)], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0

@@ -1,0 +1,144 @@
+"""`bot check` rules: each broken file is reported with its file, line and what to do."""
+
+from bot.loader import check_faq, load_faq
+
+import pytest
+
+from bot.errors import FaqError
+
+
+def messages(folder):
+    return [str(p) for p in check_faq(folder)]
+
+
+def write(folder, name, text, encoding="utf-8"):
+    path = folder / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def test_shipped_faq_is_sound(faq_copy):
+    assert check_faq(faq_copy) == []
+
+
+def test_shipped_faq_has_the_promised_entries(faq):
+    sizes = {c.file: len(c.entries) for c in faq.categories}
+    assert sizes["10-mynumber.yaml"] >= 25
+    assert sizes["20-online.yaml"] >= 20
+    assert sizes["30-smartphone.yaml"] >= 20
+    assert all(len(e.alternates) >= 2 for e in faq.entries)
+
+
+def test_yaml_syntax_error_names_the_line(small_faq):
+    path = write(small_faq, "20-bad.yaml", "category: 壊れた\nentries:\n  - id: a\n    question: q\n   answer: ずれた字下げ\n")
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:5: YAMLの書き方に誤りがあります")
+
+
+def test_unclosed_quote_points_where_it_opened(small_faq):
+    path = write(small_faq, "20-bad.yaml", "category: 壊れた\nentries:\n  - id: a\n    question: \"閉じていない\n    answer: x\n")
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:4: YAMLの書き方に誤りがあります")
+
+
+def test_missing_answer_is_reported_at_the_entry(small_faq):
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: no-answer\n    question: 答えがない\n")
+    assert messages(small_faq) == [f"{path}:3: answer がありません — 「answer: |」の次の行から、字下げして答えを書いてください"]
+
+
+def test_missing_question_is_reported(small_faq):
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: no-question\n    answer: こたえ\n")
+    assert messages(small_faq) == [f"{path}:3: question がありません — 「question: 代表的な質問文」を書いてください"]
+
+
+def test_unknown_key_suggests_the_intended_one(small_faq):
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: typo\n    question: しつもん\n    anwser: こたえ\n")
+    found = messages(small_faq)
+    assert f"{path}:5: 「anwser」という項目名は使えません — 「answer」のまちがいではありませんか" in found
+
+
+def test_duplicate_id_names_both_places(small_faq):
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: card-lost\n    question: 同じid\n    answer: こたえ\n")
+    first = small_faq / "10-test.yaml"
+    assert messages(small_faq) == [
+        f"{path}:3: id「card-lost」が2回使われています（もう1つは {first}:3） — どちらかの id を別の名前にしてください"
+    ]
+
+
+def test_related_to_unknown_id_suggests_the_closest(small_faq):
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: other\n    question: ほか\n    answer: こたえ\n    related: [card-lots]\n")
+    assert messages(small_faq) == [f"{path}:6: related の「card-lots」という id の質問がありません — 「card-lost」のまちがいではありませんか"]
+
+
+def test_label_over_twenty_characters(small_faq):
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: long\n    question: ながい\n    label: とてもとてもながいボタンのなまえですよねこれは\n    answer: こたえ\n")
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:5: label「")
+    assert "20文字以内" in problem
+
+
+def test_link_that_is_not_https(small_faq):
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: link\n    question: リンク\n    answer: こたえ\n    links:\n      - label: 古いサイト\n        url: http://example.jp/\n")
+    assert messages(small_faq) == [f"{path}:8: リンク「http://example.jp/」が https:// で始まっていません — LINEでは https のリンクだけが開けます"]
+
+
+def test_answer_over_the_line_limit_counts_utf16_units(small_faq):
+    # 2,501 emoji are 5,002 UTF-16 units although only 2,501 characters.
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: long-answer\n    question: ながい\n    answer: " + "😀" * 2501 + "\n")
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:5: answer が長すぎます（5002文字分）")
+
+
+def test_empty_file(small_faq):
+    path = write(small_faq, "20-empty.yaml", "")
+    assert messages(small_faq) == [f"{path}:1: ファイルが空です — 内容を書くか、使わないならファイルを削除してください"]
+
+
+def test_shift_jis_file_is_recognised(small_faq):
+    path = write(small_faq, "20-sjis.yaml", "category: エクセル\nentries:\n  - id: a\n    question: 質問\n    answer: 答え\n", encoding="cp932")
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:1: 文字コードが Shift_JIS になっています")
+    assert "UTF-8" in problem
+
+
+def test_tab_indentation_names_each_line(small_faq):
+    path = write(small_faq, "20-tab.yaml", "category: X\nentries:\n\t- id: a\n\t  question: q\n    answer: a\n")
+    assert messages(small_faq)[:2] == [
+        f"{path}:3: 行の先頭にタブ文字があります — 字下げはタブではなく半角スペースで入れてください",
+        f"{path}:4: 行の先頭にタブ文字があります — 字下げはタブではなく半角スペースで入れてください",
+    ]
+
+
+def test_all_problems_are_reported_in_one_run(small_faq):
+    write(small_faq, "20-a.yaml", "")
+    write(small_faq, "30-b.yaml", "category: X\nentries:\n  - id: b\n    question: q\n")
+    assert len(messages(small_faq)) == 2
+
+
+def test_bad_id_characters(small_faq):
+    path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: Card_Lost\n    question: q\n    answer: a\n")
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:3: id「Card_Lost」に使えない文字があります")
+
+
+def test_utf8_bom_from_excel_is_accepted(small_faq):
+    write(small_faq, "20-bom.yaml", "\ufeffcategory: X\nentries:\n  - id: bom\n    question: q\n    answer: a\n")
+    assert messages(small_faq) == []
+
+
+def test_load_faq_raises_with_every_problem(small_faq):
+    write(small_faq, "20-a.yaml", "")
+    with pytest.raises(FaqError) as raised:
+        load_faq(small_faq)
+    assert len(raised.value.problems) == 1
+
+
+def test_synonyms_must_map_a_word_to_variants(small_faq):
+    path = write(small_faq, "synonyms.yaml", "- ただのリスト\n")
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:1: 「もとのことば: [言いかえ1, 言いかえ2]」の形で書いてください")
+
+
+def test_settings_unknown_key(small_faq):
+    path = write(small_faq, "settings.yaml", "municipality: X町\ncontakt:\n  name: 役場\n")
+    assert messages(small_faq) == [f"{path}:2: 「contakt」という項目名は使えません — 「contact」のまちがいではありませんか"]

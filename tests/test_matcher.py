@@ -1,0 +1,92 @@
+"""How the matcher reads residents' Japanese. One behaviour per test."""
+
+import pytest
+
+
+def answer_id(matcher, question):
+    match = matcher.match(question)
+    return match.id if match.status == "answer" else match.status
+
+
+def test_plain_question(matcher):
+    assert answer_id(matcher, "マイナンバーカードをなくしました") == "mynumber-lost"
+
+
+def test_voice_input_hiragana_finds_kanji(matcher):
+    assert answer_id(matcher, "あんしょうばんごうをわすれた") == "mynumber-pin-forgot"
+
+
+def test_hiragana_verb_after_katakana(matcher):
+    # Without help the analyser reads 「なくした」 here as 無い + する.
+    assert answer_id(matcher, "カードなくした") == "mynumber-lost"
+
+
+def test_half_width_katakana_from_an_old_phone(matcher):
+    assert answer_id(matcher, "ｱﾝｼｮｳﾊﾞﾝｺﾞｳ ﾜｽﾚﾀ") == "mynumber-pin-forgot"
+
+
+def test_common_misconversion(matcher):
+    assert answer_id(matcher, "暗唱番号を忘れてしまった") == "mynumber-pin-forgot"
+
+
+def test_misspelt_word_is_corrected_by_its_sound(matcher):
+    assert answer_id(matcher, "コンビニで住民表がほしい") == "online-convenience"
+
+
+def test_dialect_ending(matcher):
+    assert answer_id(matcher, "マイナカード落としてしもうた") == "mynumber-lost"
+
+
+def test_builtin_lexicon_folds_everyday_words(matcher):
+    assert answer_id(matcher, "スマホ教室ってタダ？") == "class-fee"
+
+
+def test_town_synonyms_extend_the_lexicon(matcher):
+    # 「公民館」 is the example town's word for the class venue (faq/synonyms.yaml).
+    assert matcher.lexicon.fold(matcher.analyse("公民館"))[0].term == "場所"
+
+
+def test_polite_wrapper_and_greeting_around_the_question(matcher):
+    question = "こんにちは。すみません、マイナンバーカードの暗証番号を忘れてしまいました。教えてください。よろしくお願いします。"
+    assert answer_id(matcher, question) == "mynumber-pin-forgot"
+
+
+@pytest.mark.parametrize("question", ["パスポートの申請方法を教えて", "運転免許証の更新はどこでできますか", "国民健康保険の保険料はいくらですか", "水道の引っ越しの手続き"])
+def test_near_misses_are_not_answered(matcher, question):
+    assert matcher.match(question).status != "answer"
+
+
+def test_unrelated_question_gets_none(matcher):
+    assert matcher.match("今日の天気は").status == "none"
+
+
+@pytest.mark.parametrize("greeting,kind", [("こんにちは", "greeting"), ("ありがとうございました！", "thanks")])
+def test_small_talk_is_none_with_its_kind(matcher, greeting, kind):
+    match = matcher.match(greeting)
+    assert (match.status, match.smalltalk) == ("none", kind)
+
+
+def test_candidates_are_best_first_and_at_most_five(matcher):
+    candidates = matcher.match("マイナンバーカード").candidates
+    assert len(candidates) <= 5
+    assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+
+
+def test_score_is_between_0_and_100(matcher):
+    match = matcher.match("マイナンバーカードを作りたい")
+    assert 0 <= match.score <= 100
+
+
+def test_five_thousand_character_message_is_answered(matcher):
+    match = matcher.match("マイナンバーカードをなくしました。" + "あ" * 5000)
+    assert match.status in ("answer", "choices", "none")
+
+
+def test_empty_message_is_none(matcher):
+    assert matcher.match("").status == "none"
+
+
+def test_unsure_questions_offer_choices(matcher):
+    match = matcher.match("暗証番号")
+    assert match.status == "choices"
+    assert {c.id for c in matcher.choices(match)} >= {"mynumber-pin", "mynumber-pin-forgot"}

@@ -1,0 +1,41 @@
+"""Quality on fixed data: the development set against the shipped FAQ.
+
+The bars sit a little under what the engine measures today (bench/evaluate.py prints the
+figures), so that a change that makes residents' experience worse fails here.
+"""
+
+import pytest
+
+from bot.evaluation import evaluate, read_questions
+from conftest import ROOT
+
+DEVSET = ROOT / "tests" / "data" / "devset.tsv"
+
+
+@pytest.fixture(scope="module")
+def report(matcher):
+    return evaluate(matcher, read_questions(DEVSET))
+
+
+def test_devset_is_large_and_has_out_of_scope_questions():
+    questions = read_questions(DEVSET)
+    out_of_scope = [q for q in questions if q.expected == "-"]
+    assert len(questions) >= 300
+    assert len(out_of_scope) / len(questions) >= 0.15
+
+
+def test_devset_names_only_existing_entries(faq):
+    ids = {e.id for e in faq.entries}
+    assert {q.expected for q in read_questions(DEVSET)} - ids == {"-"}
+
+
+def test_in_scope_right_rate(report):
+    assert report.rate("in", "right") >= 0.80
+
+
+def test_in_scope_wrong_rate(report):
+    assert report.rate("in", "wrong") <= 0.05
+
+
+def test_out_of_scope_refused_rate(report):
+    assert report.rate("out", "refused") >= 0.88
