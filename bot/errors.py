@@ -27,6 +27,3 @@ class FaqError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
-
-class MissingSettingError(Exception):
-    """Raised at server start when a required environment variable is not set."""
