@@ -126,7 +126,7 @@ class _Reader:
             if error.context_mark is not None and "end of stream" in (error.problem or ""):
                 # An unclosed quote is found only at the end: point where it was opened.
                 mark = error.context_mark
-            line = min(mark.line + 1, max(1, text.count("\n"))) if mark else 1
+            line = min(mark.line + 1, max(1, len(text.splitlines()))) if mark else 1
             what = error.problem or "書き方の誤り"
             self.report(path, line, f"YAMLの書き方に誤りがあります（{what}） — この行と1つ前の行の字下げ（スペースの数）、「:」の後ろのスペース、「\"」の閉じ忘れを確認してください")
             return None
