@@ -27,3 +27,13 @@ class FaqError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+
+
+class MissingSetting(Exception):
+    """Raised when the server starts without a required environment variable; names it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(
+            f"{name} が設定されていません — LINE Developers のチャネル設定にある値を環境変数 {name} に入れてから起動してください"
+        )

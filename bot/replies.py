@@ -15,6 +15,11 @@ from .textnorm import normalize
 MENU_LABEL = "メニュー"
 CONTACT_LABEL = "職員に聞きたい"
 NONE_OF_THESE_LABEL = "どれでもない"
+NEXT_PAGE_LABEL = "つぎへ"
+# LINE shows at most 13 quick-reply buttons; every reply is built to fit, in every channel.
+BUTTON_LIMIT = 13
+# A category page leaves room for つぎへ, メニュー and 職員に聞きたい.
+CATEGORY_PAGE_SIZE = BUTTON_LIMIT - 3
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "一覧", "カテゴリ", "最初から", "はじめから", "トップ"}
 CONTACT_WORDS = {"職員に聞きたい", "職員", "人と話したい", "問い合わせ先", "窓口の電話番号"}
 
@@ -25,6 +30,7 @@ DEFAULT_MESSAGES = {
     "choices": "こちらのどれですか？番号かボタンでえらんでください。",
     "menu": "聞きたいことをえらんでください。",
     "unknown_entry": "その質問は見つかりませんでした。メニューからえらんでください。",
+    "unsupported": "ごめんなさい。スタンプや写真、音声などは読むことができません。\n聞きたいことを文字で送ってください。下のボタンからもえらべます。",
 }
 
 
@@ -66,7 +72,9 @@ class Responder:
         return "\n".join(lines)
 
     def category_buttons(self) -> tuple[Button, ...]:
-        return tuple(Button(fit_label(c.name), f"category:{c.file}") for c in self.faq.categories)
+        # One place is kept for 職員に聞きたい, which the menu and the fallback add.
+        categories = self.faq.categories[: BUTTON_LIMIT - 1]
+        return tuple(Button(fit_label(c.name), f"category:{c.file}") for c in categories)
 
     def _standard_buttons(self) -> tuple[Button, ...]:
         return (Button(MENU_LABEL, "menu"), Button(CONTACT_LABEL, "contact"))
@@ -81,19 +89,33 @@ class Responder:
     def contact(self) -> Reply:
         return Reply("none", self.contact_text(), (Button(MENU_LABEL, "menu"),))
 
-    def category(self, file: str) -> Reply:
+    def unsupported(self) -> Reply:
+        """The reply to a sticker, photo, voice message, video, file or location."""
+        return Reply("none", self.message("unsupported"), self.category_buttons())
+
+    def category(self, file: str, page: int = 0) -> Reply:
         category = self.faq.category(file)
         if category is None:
             return Reply("none", self.message("unknown_entry"), self.category_buttons())
-        buttons = tuple(Button(e.button_label, f"entry:{e.id}") for e in category.entries)
-        return Reply("none", f"「{category.name}」の質問です。えらんでください。", buttons + self._standard_buttons())
+        pages = max(1, -(-len(category.entries) // CATEGORY_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        shown = category.entries[page * CATEGORY_PAGE_SIZE : (page + 1) * CATEGORY_PAGE_SIZE]
+        buttons = tuple(Button(e.button_label, f"entry:{e.id}") for e in shown)
+        if page + 1 < pages:
+            buttons += (Button(NEXT_PAGE_LABEL, f"category:{category.file}:{page + 1}"),)
+        if page == 0:
+            text = f"「{category.name}」の質問です。えらんでください。"
+        else:
+            text = f"「{category.name}」の質問のつづきです（{page + 1}/{pages}）。"
+        return Reply("none", text, buttons + self._standard_buttons())
 
     def entry(self, entry: Entry, match: Match | None = None) -> Reply:
         text = entry.answer.strip()
         if entry.links:
             text += "\n\n" + "\n".join(f"▶ {link.label}\n{link.url}" for link in entry.links)
-        related = [self.faq.entry(i) for i in entry.related]
-        buttons = tuple(Button(r.button_label, f"entry:{r.id}") for r in related if r is not None)
+        related = [r for r in (self.faq.entry(i) for i in entry.related) if r is not None]
+        room = BUTTON_LIMIT - len(self._standard_buttons())
+        buttons = tuple(Button(r.button_label, f"entry:{r.id}") for r in related[:room])
         return Reply("answer", text, buttons + self._standard_buttons(), match)
 
     def action(self, action: str) -> Reply:
@@ -105,7 +127,8 @@ class Responder:
                 return Reply("none", self.message("unknown_entry"), self.category_buttons())
             return self.entry(entry)
         if kind == "category":
-            return self.category(value)
+            file, _, page = value.partition(":")
+            return self.category(file, int(page) if page.isdigit() else 0)
         if kind in ("contact", "none"):
             return self.contact()
         return self.menu()

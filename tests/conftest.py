@@ -58,3 +58,58 @@ def small_faq(tmp_path):
     folder.mkdir()
     (folder / "10-test.yaml").write_text(MINIMAL_CATEGORY, encoding="utf-8")
     return folder
+
+
+# -- the LINE service ----------------------------------------------------------------------
+from fake_line import FakeLineApi  # noqa: E402
+from gunicorn_server import GunicornServer  # noqa: E402
+from line_events import ACCESS_TOKEN, CHANNEL_SECRET  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def line_api():
+    fake = FakeLineApi(ACCESS_TOKEN).start()
+    yield fake
+    fake.stop()
+
+
+@pytest.fixture
+def fake_api(line_api):
+    """The fake Messaging API, emptied and back to normal behaviour for each test."""
+    line_api.reset()
+    yield line_api
+    line_api.reset()
+
+
+def server_env(line_api, tmp_path, faq_dir=SHIPPED_FAQ) -> dict[str, str]:
+    return {
+        "LINE_CHANNEL_SECRET": CHANNEL_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": ACCESS_TOKEN,
+        "LINE_API_ENDPOINT": line_api.url,
+        "FAQ_DIR": str(faq_dir),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3",
+        "FAQ_RELOAD_SECONDS": "0.5",
+    }
+
+
+@pytest.fixture(scope="module")
+def server(line_api, tmp_path_factory):
+    """gunicorn with two workers on the shipped FAQ, talking to the fake Messaging API."""
+    tmp_path = tmp_path_factory.mktemp("server")
+    running = GunicornServer(server_env(line_api, tmp_path), tmp_path / "gunicorn.log").start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def app(line_api, tmp_path):
+    from bot.web import create_app
+
+    app = create_app({**server_env(line_api, tmp_path), "FAQ_RELOAD_SECONDS": "0"})
+    yield app
+    app.extensions["dispatcher"].shutdown()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,110 @@
+"""The FAQ a running server answers from, reloaded when staff save a change.
+
+Each worker watches the folder on its own (no signal between processes needed). A new
+version replaces the old one only when it loads without a problem and the files did not
+change while it was read, so a broken or half-saved edit never reaches residents: the bot
+keeps the last good version and reports the problem (log and ``/healthz``).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import FaqError, Problem
+from .loader import load_faq
+from .replies import Responder
+
+log = logging.getLogger(__name__)
+
+Fingerprint = tuple[tuple[str, int, int], ...]
+
+
+def fingerprint(faq_dir: Path) -> Fingerprint:
+    """Name, modification time and size of every file the FAQ is read from."""
+    marks = []
+    for path in sorted(faq_dir.glob("*")):
+        if path.suffix in (".yaml", ".csv") and path.is_file():
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # removed between glob and stat
+                continue
+            marks.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(marks)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    responder: Responder
+    loaded_at: float
+    load_seconds: float
+    fingerprint: Fingerprint
+
+
+class FaqSource:
+    """Holds the current :class:`Responder`; :meth:`refresh` swaps in a changed FAQ."""
+
+    def __init__(self, faq_dir: str | Path):
+        self.faq_dir = Path(faq_dir)
+        self.last_error: list[Problem] = []
+        self.last_error_at: float | None = None
+        self._seen: Fingerprint | None = None
+        self._lock = threading.Lock()
+        self._watcher: threading.Thread | None = None
+        self.loaded = self._load(fingerprint(self.faq_dir))  # a broken FAQ at start is fatal
+
+    @property
+    def responder(self) -> Responder:
+        return self.loaded.responder
+
+    def _load(self, marks: Fingerprint) -> Loaded:
+        started = time.perf_counter()
+        responder = Responder(load_faq(self.faq_dir))
+        return Loaded(responder, time.time(), time.perf_counter() - started, marks)
+
+    def refresh(self) -> bool:
+        """Load the folder again if it changed and has settled; True when a new version is live."""
+        with self._lock:
+            marks = fingerprint(self.faq_dir)
+            if marks == self.loaded.fingerprint:
+                self._seen = marks
+                return False
+            if marks != self._seen:
+                # Changed since the last look: maybe still being saved; wait for it to settle.
+                self._seen = marks
+                return False
+            try:
+                loaded = self._load(marks)
+            except FaqError as error:
+                if error.problems != self.last_error:
+                    for problem in error.problems:
+                        log.error("FAQ not reloaded, the last good version stays live: %s", problem)
+                self.last_error, self.last_error_at = error.problems, time.time()
+                self.loaded = Loaded(self.loaded.responder, self.loaded.loaded_at, self.loaded.load_seconds, marks)
+                return False
+            if fingerprint(self.faq_dir) != marks:
+                return False  # written to while we read it: try again on the next look
+            self.loaded = loaded
+            self.last_error, self.last_error_at = [], None
+            entries = len(loaded.responder.faq.entries)
+            log.info("FAQ reloaded: %d entries in %.2f s", entries, loaded.load_seconds)
+            return True
+
+    def watch(self, interval: float) -> None:
+        """Look for changes every ``interval`` seconds in a background thread of this process."""
+        if self._watcher is not None and self._watcher.is_alive():
+            return
+
+        def loop() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    self.refresh()
+                except Exception:  # a watcher that dies would silently freeze the FAQ
+                    log.exception("FAQ watcher failed; it keeps watching")
+
+        self._watcher = threading.Thread(target=loop, name="faq-watcher", daemon=True)
+        self._watcher.start()

@@ -1,0 +1,86 @@
+"""The Flask app: ``create_app()`` is what gunicorn runs (see the Procfile)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+
+from flask import Flask, current_app, jsonify
+from linebot.v3.webhook import WebhookParser
+
+from . import __version__
+from .config import ServerConfig
+from .delivery import Dispatcher, ReplySender
+from .faq_source import FaqSource
+from .storage import Storage
+
+
+def _configure_logging() -> None:
+    logger = logging.getLogger("bot")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(os.environ.get("LOG_LEVEL", "INFO").upper())
+        logger.propagate = False
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app from the environment; ``test_config`` overrides environment variables.
+
+    Raises :class:`~bot.errors.MissingSetting` when a LINE secret is missing, and
+    :class:`~bot.errors.FaqError` when the FAQ folder cannot be loaded at all.
+    """
+    _configure_logging()
+    environ = dict(os.environ)
+    environ.update(test_config or {})
+    config = ServerConfig.from_environ(environ)
+
+    app = Flask(__name__)
+    app.config["BOT"] = config
+    source = FaqSource(config.faq_dir)
+    storage = Storage(config.database_url)
+    sender = ReplySender(config.api_endpoint, config.access_token)
+    app.extensions["faq_source"] = source
+    app.extensions["storage"] = storage
+    app.extensions["line_parser"] = WebhookParser(config.channel_secret)
+    app.extensions["dispatcher"] = Dispatcher(source, storage, sender, config.reply_threads)
+    if config.reload_seconds > 0:
+        source.watch(config.reload_seconds)
+
+    from . import webhook
+
+    app.register_blueprint(webhook.blueprint)
+    app.add_url_rule("/healthz", view_func=healthz)
+    app.register_error_handler(400, _plain_error)
+    app.register_error_handler(404, _plain_error)
+    app.register_error_handler(405, _plain_error)
+    logging.getLogger("bot").info(
+        "bot %s ready: %d entries from %s", __version__, len(source.responder.faq.entries), config.faq_dir
+    )
+    return app
+
+
+def _plain_error(error):
+    return jsonify(error=error.description), error.code
+
+
+def _iso(moment: float | None) -> str | None:
+    return dt.datetime.fromtimestamp(moment, dt.timezone.utc).isoformat(timespec="seconds") if moment else None
+
+
+def healthz():
+    source: FaqSource = current_app.extensions["faq_source"]
+    loaded = source.loaded
+    faq = loaded.responder.faq
+    return jsonify(
+        status="ok",
+        version=__version__,
+        entries=len(faq.entries),
+        categories=len(faq.categories),
+        loaded_at=_iso(loaded.loaded_at),
+        load_seconds=round(loaded.load_seconds, 3),
+        last_error=[str(p) for p in source.last_error] or None,
+        last_error_at=_iso(source.last_error_at),
+    )

@@ -1,0 +1,26 @@
+"""gunicorn settings (read automatically from the working directory; see the Procfile).
+
+Every value can be changed from the environment, as a platform like Heroku or a systemd unit
+expects: PORT or BIND, WEB_CONCURRENCY (worker processes), WEB_THREADS (threads per worker).
+"""
+
+import os
+
+bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "4"))
+timeout = 30
+graceful_timeout = 30
+keepalive = 5
+# The access log has the path and status only: never a resident's message or LINE user id.
+accesslog = os.environ.get("ACCESS_LOG", "-")
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+def worker_exit(server, worker):
+    """Send the replies still queued before a worker stops (deploys, restarts)."""
+    app = getattr(worker, "wsgi", None)
+    dispatcher = getattr(app, "extensions", {}).get("dispatcher")
+    if dispatcher is not None:
+        dispatcher.shutdown()

@@ -1,0 +1,62 @@
+"""Start the real server as production does (gunicorn, gunicorn.conf.py) on a free local port."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class GunicornServer:
+    def __init__(self, env: dict[str, str], log_path: Path, workers: int = 2):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.workers = workers
+        self.log_path = log_path
+        self.env = {**os.environ, **env, "BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers)}
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60.0) -> "GunicornServer":
+        self._log = open(self.log_path, "wb")
+        command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "bot.web:create_app()"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited {self.process.returncode}:\n{self.log()}")
+            if self.log().count(" ready: ") >= self.workers:  # every worker has loaded the FAQ
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"gunicorn did not get ready in {timeout} s:\n{self.log()}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def health(self) -> dict:
+        with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
+            return json.load(response)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if getattr(self, "_log", None):
+            self._log.close()
