@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from typing import NamedTuple
 
 from sudachipy import Dictionary, SplitMode
@@ -55,9 +56,16 @@ def _dictionary() -> Dictionary:
     return Dictionary(dict="core")
 
 
-@functools.lru_cache(maxsize=1)
+_per_thread = threading.local()
+
+
 def _tokenizer():
-    return _dictionary().tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "split_a", "reading_form"})
+    # A Sudachi tokenizer refuses concurrent use; the server answers in several threads.
+    tokenizer = getattr(_per_thread, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _dictionary().tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "split_a", "reading_form"})
+        _per_thread.tokenizer = tokenizer
+    return tokenizer
 
 
 @functools.lru_cache(maxsize=4096)

@@ -90,3 +90,13 @@ def test_unsure_questions_offer_choices(matcher):
     match = matcher.match("暗証番号")
     assert match.status == "choices"
     assert {c.id for c in matcher.choices(match)} >= {"mynumber-pin", "mynumber-pin-forgot"}
+
+
+def test_matching_in_many_threads_at_once_gives_the_same_answers(matcher):
+    # The server answers in a pool of threads; Sudachi's tokenizer must not be shared.
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["マイナンバーカードをなくした", "ｺﾝﾋﾞﾆで住民票", "スマホ教室はいつ", "あんしょうばんごうをわすれた"] * 50
+    expected = [matcher.match(q).id for q in questions]
+    with ThreadPoolExecutor(8) as pool:
+        assert list(pool.map(lambda q: matcher.match(q).id, questions)) == expected
