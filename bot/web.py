@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     config = ServerConfig.from_environ(environ)
 
     app = Flask(__name__)
+    app.json.ensure_ascii = False  # staff read /healthz; Japanese stays readable
     app.config["BOT"] = config
     source = FaqSource(config.faq_dir)
     storage = Storage(config.database_url)
