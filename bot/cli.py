@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .errors import FaqError
+from .errors import FaqError, MissingSetting
 from .loader import check_faq, load_faq
 from .replies import Reply, Responder
 
@@ -136,6 +136,83 @@ def check(faq_dir: Path) -> None:
         raise SystemExit(1)
     faq = load_faq(faq_dir)
     click.echo(f"OK: {len(faq.categories)}カテゴリ、{len(faq.entries)}件の質問に問題はありません。")
+
+
+def _server_config(faq_dir: Path):
+    from .config import ServerConfig
+
+    try:
+        return ServerConfig.from_environ({**os.environ, "FAQ_DIR": str(faq_dir)})
+    except MissingSetting as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@faq_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+def serve(faq_dir: Path, host: str, port: int) -> None:
+    """Run the webhook on a development server (production: gunicorn, see the Procfile).
+
+    Example: LINE_CHANNEL_SECRET=… LINE_CHANNEL_ACCESS_TOKEN=… bot serve --port 8000
+
+    Needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN in the environment.
+    """
+    from .web import create_app
+
+    config = _server_config(faq_dir)
+    try:
+        app = create_app({"FAQ_DIR": config.faq_dir})
+    except FaqError as error:
+        click.echo(f"FAQ（{faq_dir}）にまちがいがあるため、起動できません:", err=True)
+        for problem in error.problems:
+            click.echo(str(problem), err=True)
+        raise SystemExit(1) from None
+    app.run(host=host, port=port, threaded=True)
+
+
+@cli.command()
+@faq_option
+@click.option("--font", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Japanese font file (.ttf/.otf/.ttc).")
+@click.option("--image", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Use this PNG/JPEG instead of drawing one.")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path), help="Write the image here and stop; nothing is sent to LINE.")
+def richmenu(faq_dir: Path, font: Path | None, image: Path | None, save: Path | None) -> None:
+    """Create the rich menu (a button per category and 職員に聞きたい) and make it the default.
+
+    Example: bot richmenu                    (draws the image with an installed Japanese font)
+             bot richmenu --save menu.png    (only draws it, to look at first)
+             bot richmenu --image menu.png   (uses your own 2500×843 or 2500×1686 image)
+
+    Needs LINE_CHANNEL_ACCESS_TOKEN (and LINE_CHANNEL_SECRET) unless --save is given.
+    """
+    from . import richmenu as menu
+
+    buttons = menu.menu_buttons(_responder(faq_dir).faq)
+    if image is not None:
+        picture = image.read_bytes()
+        content_type = "image/jpeg" if picture[:3] == b"\xff\xd8\xff" else "image/png"
+    else:
+        try:
+            picture = menu.draw_image(buttons, menu.find_font(font))
+        except menu.FontNotFound as error:
+            raise click.ClickException(str(error)) from None
+        content_type = "image/png"
+    if save is not None:
+        save.write_bytes(picture)
+        click.echo(f"画像を保存しました: {save}（{len(buttons)}個のボタン）")
+        return
+    config = _server_config(faq_dir)
+    try:
+        menu_id = menu.publish(
+            menu.rich_menu_request(buttons), picture, content_type,
+            endpoint=config.api_endpoint, data_endpoint=config.data_endpoint, access_token=config.access_token,
+        )
+    except menu.ImageTooLarge as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # the LINE API said no: show its status, not a traceback
+        raise click.ClickException(f"LINE に登録できませんでした（{getattr(error, 'status', type(error).__name__)}）— アクセストークンを確認してください") from None
+    labels = "、".join(b.label for b in buttons)
+    click.echo(f"リッチメニューを登録し、全員の標準メニューにしました: {menu_id}（{labels}）")
 
 
 def main() -> None:
