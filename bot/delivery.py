@@ -17,7 +17,7 @@ from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import EventMode
 from urllib3.exceptions import HTTPError as TransportError
 
-from .conversation import reply_to_event
+from .conversation import Conversation
 from .faq_source import FaqSource
 from .line_messages import line_messages
 from .storage import Storage
@@ -67,9 +67,10 @@ class ReplySender:
 class Dispatcher:
     """Answers webhook events in background threads of the current worker process."""
 
-    def __init__(self, source: FaqSource, storage: Storage, sender: ReplySender, threads: int = 8):
+    def __init__(self, source: FaqSource, storage: Storage, sender: ReplySender, secret_key: bytes, threads: int = 8):
         self.source = source
         self.storage = storage
+        self.conversation = Conversation(storage, secret_key)
         self.sender = sender
         self.threads = threads
         self._executor: ThreadPoolExecutor | None = None
@@ -97,13 +98,14 @@ class Dispatcher:
             log.info("event skipped (standby): event=%s type=%s", event_id, kind)
             return
         reply_token = getattr(event, "reply_token", None)
-        reply = reply_to_event(event, self.source.responder) if reply_token else None
-        if reply is None:
+        if not reply_token or not self.conversation.expects_reply(event):
             log.info("event needs no reply: event=%s type=%s", event_id, kind)
             return
+        # Claimed before the question is logged, so a redelivered copy is neither answered nor logged twice.
         if not self.storage.claim_event(event_id):
             log.info("event already answered (redelivery): event=%s type=%s", event_id, kind)
             return
+        reply = self.conversation.reply_to(event, self.source.responder)
         match = reply.match
         delivered = self.sender.send(reply_token, line_messages(reply), event_id)
         log.info(

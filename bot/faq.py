@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 LABEL_LIMIT = 20
+# How long residents' questions are kept, unless settings.yaml says otherwise.
+DEFAULT_RETENTION_DAYS = 180
 
 
 def fit_label(text: str, limit: int = LABEL_LIMIT) -> str:
@@ -57,6 +59,7 @@ class Settings:
     municipality: str = ""
     contact: Contact = field(default_factory=Contact)
     messages: dict[str, str] = field(default_factory=dict)
+    retention_days: int = DEFAULT_RETENTION_DAYS
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .errors import FaqError, Problem
-from .faq import LABEL_LIMIT, Category, Contact, Entry, Faq, Link, Settings
+from .faq import DEFAULT_RETENTION_DAYS, LABEL_LIMIT, Category, Contact, Entry, Faq, Link, Settings
 from .textnorm import utf16_length
 
 RESERVED_FILES = ("synonyms.yaml", "settings.yaml")
@@ -26,7 +26,7 @@ CATEGORY_KEYS = ("category", "entries")
 LINK_KEYS = ("label", "url")
 SETTINGS_KEYS = ("municipality", "contact", "messages", "retention_days")
 CONTACT_KEYS = ("name", "phone", "hours")
-MESSAGE_KEYS = ("greeting", "fallback", "thanks", "choices", "contact", "unsupported")
+MESSAGE_KEYS = ("greeting", "fallback", "thanks", "choices", "contact", "menu", "unknown_entry", "unsupported", "my_number", "solved", "unsolved")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TABS_IN_INDENT = re.compile(r"^[ ]*\t")
 
@@ -316,4 +316,11 @@ class _Reader:
         if "messages" in fields:
             message_fields = self.mapping(path, fields["messages"], "messages", MESSAGE_KEYS) or {}
             messages = {k: (_scalar_text(v) or "").strip() for k, v in message_fields.items() if k in MESSAGE_KEYS and _scalar_text(v)}
-        return Settings(municipality, contact, messages)
+        retention_days = DEFAULT_RETENTION_DAYS
+        if "retention_days" in fields:
+            text = _scalar_text(fields["retention_days"]) or ""
+            if text.isdigit() and int(text) >= 1:
+                retention_days = int(text)
+            else:
+                self.report(path, _line(fields["retention_days"]), f"retention_days は日数（1以上の整数）で書いてください — 例: retention_days: {DEFAULT_RETENTION_DAYS}")
+        return Settings(municipality, contact, messages, retention_days)

@@ -6,7 +6,7 @@ Buttons name entries by id, so a button still works after staff reorder the file
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .faq import Entry, Faq, fit_label
 from .matcher import Match, Matcher
@@ -20,6 +20,10 @@ NEXT_PAGE_LABEL = "つぎへ"
 BUTTON_LIMIT = 13
 # A category page leaves room for つぎへ, メニュー and 職員に聞きたい.
 CATEGORY_PAGE_SIZE = BUTTON_LIMIT - 3
+SOLVED_LABEL = "解決した"
+UNSOLVED_LABEL = "解決しない"
+# An answer leaves room for 解決した / 解決しない, which LINE adds once the question is logged.
+FEEDBACK_BUTTONS = 2
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "一覧", "カテゴリ", "最初から", "はじめから", "トップ"}
 CONTACT_WORDS = {"職員に聞きたい", "職員", "人と話したい", "問い合わせ先", "窓口の電話番号"}
 
@@ -30,6 +34,9 @@ DEFAULT_MESSAGES = {
     "choices": "こちらのどれですか？番号かボタンでえらんでください。",
     "menu": "聞きたいことをえらんでください。",
     "unknown_entry": "その質問は見つかりませんでした。メニューからえらんでください。",
+    "my_number": "マイナンバー（12けたの番号）は、ここに送らないでください。\nこのボットは番号を使いませんし、この メッセージは記録していません。\n送ってしまったときは、その メッセージを長押しして「送信取消」をえらぶと消せます。\n聞きたいことを、番号を入れずに送ってください。",
+    "solved": "よかったです。ほかにも聞きたいことがあれば、いつでも送ってください。",
+    "unsolved": "お役に立てず、ごめんなさい。\n職員がお答えします。下の窓口にお問い合わせください。",
     "unsupported": "ごめんなさい。スタンプや写真、音声などは読むことができません。\n聞きたいことを文字で送ってください。下のボタンからもえらべます。",
 }
 
@@ -64,7 +71,8 @@ class Responder:
 
     def contact_text(self) -> str:
         contact = self.faq.settings.contact
-        lines = [f"お問い合わせ：{contact.name}"]
+        lines = [self.faq.settings.messages["contact"]] if "contact" in self.faq.settings.messages else []
+        lines.append(f"お問い合わせ：{contact.name}")
         if contact.phone:
             lines.append(f"電話：{contact.phone}")
         if contact.hours:
@@ -88,6 +96,21 @@ class Responder:
 
     def contact(self) -> Reply:
         return Reply("none", self.contact_text(), (Button(MENU_LABEL, "menu"),))
+
+    def my_number_warning(self) -> Reply:
+        """The reply to a message that holds a My Number; the message itself is not kept."""
+        return Reply("none", self.message("my_number"), self._standard_buttons())
+
+    def with_feedback(self, reply: Reply, question_id: int) -> Reply:
+        """An answer with 解決した / 解決しない buttons naming the logged question."""
+        feedback = (Button(SOLVED_LABEL, f"feedback:yes:{question_id}"), Button(UNSOLVED_LABEL, f"feedback:no:{question_id}"))
+        standard = len(self._standard_buttons())
+        return replace(reply, buttons=reply.buttons[:-standard] + feedback + reply.buttons[-standard:])
+
+    def feedback(self, helpful: bool) -> Reply:
+        if helpful:
+            return Reply("none", self.message("solved"), (Button(MENU_LABEL, "menu"),))
+        return Reply("none", self.message("unsolved") + "\n\n" + self.contact_text(), (Button(MENU_LABEL, "menu"),))
 
     def unsupported(self) -> Reply:
         """The reply to a sticker, photo, voice message, video, file or location."""
@@ -114,7 +137,7 @@ class Responder:
         if entry.links:
             text += "\n\n" + "\n".join(f"▶ {link.label}\n{link.url}" for link in entry.links)
         related = [r for r in (self.faq.entry(i) for i in entry.related) if r is not None]
-        room = BUTTON_LIMIT - len(self._standard_buttons())
+        room = BUTTON_LIMIT - len(self._standard_buttons()) - FEEDBACK_BUTTONS
         buttons = tuple(Button(r.button_label, f"entry:{r.id}") for r in related[:room])
         return Reply("answer", text, buttons + self._standard_buttons(), match)
 

@@ -46,7 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["faq_source"] = source
     app.extensions["storage"] = storage
     app.extensions["line_parser"] = WebhookParser(config.channel_secret)
-    app.extensions["dispatcher"] = Dispatcher(source, storage, sender, config.reply_threads)
+    app.extensions["dispatcher"] = Dispatcher(source, storage, sender, config.secret_key, config.reply_threads)
     if config.reload_seconds > 0:
         source.watch(config.reload_seconds)
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import http.client
-import json
 import threading
 import time
+import unicodedata
 import urllib.parse
+from pathlib import Path
 
 import pytest
 
 import line_events as ev
+from bot.conversation import NOT_KEPT
 from conftest import server_env
 from fake_line import reply_problems
 from gunicorn_server import GunicornServer
@@ -62,7 +64,7 @@ def test_a_question_gets_its_answer_with_buttons(server, fake_api, responder):
     assert reply_problems(request["body"]) == []
     assert texts(request) == responder.entry(responder.faq.entry("mynumber-lost")).text
     labels = [label for label, _ in buttons(request)]
-    assert labels[-2:] == ["メニュー", "職員に聞きたい"]
+    assert labels[-4:] == ["解決した", "解決しない", "メニュー", "職員に聞きたい"]
     related = responder.faq.entry("mynumber-lost").related
     assert [data for _, data in buttons(request)][: len(related)] == [f"entry:{i}" for i in related]
 
@@ -229,3 +231,42 @@ def test_the_server_refuses_to_start_without_a_line_secret(line_api, tmp_path, m
         server.start(timeout=60)
     assert f"{missing} が設定されていません" in str(refused.value)
     assert server.process.returncode != 0
+
+
+SECRETS = [
+    "123456789012", "1234 5678 9012", "1234-5678-9012", "１２３４５６７８９０１２", "１２３４　５６７８　９０１２",
+    "090-1234-5678", "09012345678", "０９０－１２３４－５６７８", "+81 90 1234 5678",
+    "taro.yamada@example.jp", "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ",
+]
+
+
+def stored_bytes(server) -> bytes:
+    database = server.env["DATABASE_URL"].removeprefix("sqlite:///")
+    return b"".join(p.read_bytes() for p in Path(database).parent.glob(Path(database).name + "*"))
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_numbers_and_addresses_never_reach_the_database_or_the_log(server, fake_api, secret):
+    request = send(server, fake_api, ev.text(f"マイナンバーカードをなくした。{secret}に連絡ください"))
+    assert reply_problems(request["body"]) == []
+    digits = "".join(ch for ch in unicodedata.normalize("NFKC", secret) if ch.isdigit())
+    forms = {secret, unicodedata.normalize("NFKC", secret), digits, digits[-8:]} if digits else {secret, unicodedata.normalize("NFKC", secret)}
+    database, log = stored_bytes(server), server.log().encode()
+    masked = {"[電話番号]に連絡ください", "[メール]に連絡ください", NOT_KEPT}
+    assert any(m.encode() in database for m in masked)  # the question was logged, masked
+    for form in forms:
+        assert form.encode() not in database, form
+        assert form.encode() not in log, form
+
+
+def test_a_my_number_is_answered_with_the_warning(server, fake_api):
+    request = send(server, fake_api, ev.text("マイナンバーは 1234-5678-9012 です"))
+    assert texts(request).startswith("マイナンバー（12けたの番号）は、ここに送らないでください")
+
+
+def test_an_answer_offers_solved_and_unsolved_and_unsolved_gives_the_contact(server, fake_api):
+    request = send(server, fake_api, ev.text("マイナンバーカードをなくした"))
+    labels = [label for label, _ in buttons(request)]
+    assert labels[-4:] == ["解決した", "解決しない", "メニュー", "職員に聞きたい"]
+    unsolved = dict(buttons(request))["解決しない"]
+    assert "0000-00-0000" in texts(send(server, fake_api, ev.postback(unsolved)))

@@ -142,3 +142,14 @@ def test_synonyms_must_map_a_word_to_variants(small_faq):
 def test_settings_unknown_key(small_faq):
     path = write(small_faq, "settings.yaml", "municipality: X町\ncontakt:\n  name: 役場\n")
     assert messages(small_faq) == [f"{path}:2: 「contakt」という項目名は使えません — 「contact」のまちがいではありませんか"]
+
+
+def test_retention_days_must_be_a_whole_number_of_days(small_faq):
+    (small_faq / "settings.yaml").write_text("municipality: テスト町\nretention_days: 半年\n", encoding="utf-8")
+    assert [str(p) for p in check_faq(small_faq)] == [
+        f"{small_faq / 'settings.yaml'}:2: retention_days は日数（1以上の整数）で書いてください — 例: retention_days: 180"
+    ]
+
+
+def test_retention_days_defaults_to_180(small_faq):
+    assert load_faq(small_faq).settings.retention_days == 180
