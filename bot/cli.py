@@ -138,6 +138,34 @@ def check(faq_dir: Path) -> None:
     click.echo(f"OK: {len(faq.categories)}カテゴリ、{len(faq.entries)}件の質問に問題はありません。")
 
 
+@cli.command()
+@faq_option
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="How many days back, today included.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as CSV (UTF-8 with BOM, for Excel).")
+@click.option("--database", default=lambda: os.environ.get("DATABASE_URL") or "sqlite:///var/bot.sqlite3",
+              show_default="DATABASE_URL or sqlite:///var/bot.sqlite3", help="Where the question log is.")
+def report(faq_dir: Path, days: int, csv_path: Path | None, database: str) -> None:
+    """Show what residents asked: counts per day, unanswered questions grouped, weak entries.
+
+    Example: bot report --days 7 --csv report.csv
+    """
+    import datetime as dt
+
+    from .report import JST, build_report, format_report, report_csv
+    from .storage import Storage
+
+    responder = _responder(faq_dir)
+    storage = Storage(database)
+    today = dt.datetime.now(JST).date()
+    since = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time(), JST).timestamp()
+    built = build_report(storage.questions_since(since), storage.feedback_since(since), responder.faq,
+                         responder.matcher, today, days)
+    click.echo(format_report(built, responder.faq))
+    if csv_path is not None:
+        csv_path.write_bytes(report_csv(built))
+        click.echo(f"\nCSV を保存しました: {csv_path}")
+
+
 def _server_config(faq_dir: Path):
     from .config import ServerConfig
 
