@@ -166,6 +166,49 @@ def report(faq_dir: Path, days: int, csv_path: Path | None, database: str) -> No
         click.echo(f"\nCSV を保存しました: {csv_path}")
 
 
+@cli.group(name="faq")
+def faq_group() -> None:
+    """Move the FAQ to and from Excel (one sheet per category)."""
+
+
+@faq_group.command(name="export")
+@faq_option
+@click.argument("workbook", type=click.Path(dir_okay=False, path_type=Path))
+def faq_export(faq_dir: Path, workbook: Path) -> None:
+    """Write the FAQ to an Excel workbook.
+
+    Example: bot faq export faq.xlsx
+    """
+    from .excel import export_workbook
+
+    faq = _responder(faq_dir).faq
+    export_workbook(faq, workbook)
+    click.echo(f"{workbook} に書き出しました（{len(faq.categories)}シート、{len(faq.entries)}件）。")
+
+
+@faq_group.command(name="import")
+@faq_option
+@click.argument("workbook", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+def faq_import(faq_dir: Path, workbook: Path) -> None:
+    """Write an edited Excel workbook back into the FAQ folder, all or nothing.
+
+    Example: bot faq import faq.xlsx
+
+    Every problem is printed as sheet!cell: message and no file is changed (exit 1).
+    """
+    from .excel import WorkbookError, import_workbook
+
+    try:
+        written = import_workbook(workbook, faq_dir)
+    except WorkbookError as error:
+        for problem in error.problems:
+            click.echo(problem)
+        click.echo(f"{len(error.problems)}件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。")
+        raise SystemExit(1) from None
+    click.echo(f"{len(written)}個のファイルを書きこみました: {'、'.join(written)}")
+    click.echo("bot check で確かめ、bot chat で答えを試してください。")
+
+
 def _server_config(faq_dir: Path):
     from .config import ServerConfig
 

@@ -1,0 +1,109 @@
+import pytest
+from openpyxl import load_workbook
+
+from bot.cli import cli
+from bot.excel import WorkbookError, export_workbook, import_workbook
+from bot.loader import load_faq
+
+
+@pytest.fixture
+def workbook(faq_copy, tmp_path):
+    path = tmp_path / "faq.xlsx"
+    export_workbook(load_faq(faq_copy), path)
+    return path
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def edit(path, sheet, cell, value):
+    book = load_workbook(path)
+    book[sheet][cell] = value
+    book.save(path)
+
+
+def test_export_then_import_gives_identical_files(faq_copy, workbook):
+    before = snapshot(faq_copy)
+    assert import_workbook(workbook, faq_copy) == ["10-mynumber.yaml", "20-online.yaml", "30-smartphone.yaml"]
+    assert snapshot(faq_copy) == before
+
+
+def test_one_sheet_per_category_with_named_columns(workbook):
+    book = load_workbook(workbook)
+    assert book.sheetnames == ["10-mynumber", "20-online", "30-smartphone"]
+    sheet = book["10-mynumber"]
+    assert (sheet["A1"].value, sheet["B1"].value) == ("category", "マイナンバーカード")
+    assert [c.value for c in sheet[2]] == ["id", "question", "label", "alternates", "keywords", "answer", "links", "related", "updated"]
+    assert sheet["A3"].value == "mynumber-apply"
+    assert sheet["D3"].value.split("\n")[0] == "マイナンバーカードの作り方"
+
+
+def test_an_edited_cell_reaches_the_yaml(faq_copy, workbook):
+    edit(workbook, "10-mynumber", "D3", "マイナンバーカードの作り方\nマイナカードほしい")
+    import_workbook(workbook, faq_copy)
+    assert load_faq(faq_copy).entry("mynumber-apply").alternates == ("マイナンバーカードの作り方", "マイナカードほしい")
+
+
+def test_an_empty_answer_is_refused_naming_sheet_and_cell(faq_copy, workbook):
+    before = snapshot(faq_copy)
+    edit(workbook, "20-online", "F4", None)
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(workbook, faq_copy)
+    assert refused.value.problems == ["20-online!F4: answer（答え）が空です — 住民に送る答えを書いてください"]
+    assert snapshot(faq_copy) == before
+
+
+def test_a_duplicated_id_is_refused_naming_both_cells(faq_copy, workbook):
+    before = snapshot(faq_copy)
+    edit(workbook, "30-smartphone", "A5", "mynumber-apply")
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(workbook, faq_copy)
+    assert refused.value.problems[0] == "30-smartphone!A5: id「mynumber-apply」は 10-mynumber!A3 でも使われています — 別の id にしてください"
+    assert snapshot(faq_copy) == before
+
+
+def test_an_unknown_related_id_is_refused_at_its_cell(faq_copy, workbook):
+    edit(workbook, "10-mynumber", "H3", "mynumber-photo\nmynumber-typo")
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(workbook, faq_copy)
+    assert refused.value.problems == ["10-mynumber!H3: related の「mynumber-typo」という id はありません — id を確かめてください"]
+
+
+def test_a_link_that_is_not_https_is_refused(faq_copy, workbook):
+    edit(workbook, "10-mynumber", "G3", "総合サイト http://example.jp/")
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(workbook, faq_copy)
+    assert refused.value.problems == ["10-mynumber!G3: リンク「総合サイト http://example.jp/」— 1行に「名前 https://…」の形で書いてください（https のみ）"]
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(faq_copy, tmp_path):
+    bogus = tmp_path / "faq.xlsx"
+    bogus.write_text("id,question\n", encoding="utf-8")
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(bogus, faq_copy)
+    assert "Excel ファイルとして読めません" in refused.value.problems[0]
+
+
+def test_faq_export_and_import_commands(runner, faq_copy, tmp_path):
+    target = tmp_path / "out.xlsx"
+    exported = runner.invoke(cli, ["faq", "export", "--faq", str(faq_copy), str(target)])
+    assert (exported.exit_code, exported.output) == (0, f"{target} に書き出しました（3シート、66件）。\n")
+    imported = runner.invoke(cli, ["faq", "import", "--faq", str(faq_copy), str(target)])
+    assert imported.exit_code == 0
+    assert imported.output == (
+        "3個のファイルを書きこみました: 10-mynumber.yaml、20-online.yaml、30-smartphone.yaml\n"
+        "bot check で確かめ、bot chat で答えを試してください。\n"
+    )
+
+
+def test_a_refused_import_exits_1_with_every_problem(runner, faq_copy, workbook):
+    edit(workbook, "20-online", "F4", None)
+    edit(workbook, "20-online", "B5", None)
+    result = runner.invoke(cli, ["faq", "import", "--faq", str(faq_copy), str(workbook)])
+    assert result.exit_code == 1
+    assert result.output == (
+        "20-online!F4: answer（答え）が空です — 住民に送る答えを書いてください\n"
+        "20-online!B5: question（代表の質問）が空です — 住民が聞く言い方で書いてください\n"
+        "2件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。\n"
+    )
