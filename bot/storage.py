@@ -27,7 +27,9 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -115,6 +117,7 @@ class Storage:
                 with self.engine.begin() as connection:
                     for table in metadata.sorted_tables:
                         connection.execute(CreateTable(table, if_not_exists=True))
+                        self._add_missing_columns(connection, table)
                         for index in table.indexes:
                             connection.execute(CreateIndex(index, if_not_exists=True))
                 return
@@ -123,6 +126,22 @@ class Storage:
                 if attempt == 2:
                     raise
                 time.sleep(0.2)
+
+    @staticmethod
+    def _add_missing_columns(connection, table: Table) -> None:
+        """Upgrade a database made by an older version: columns added since then are added.
+
+        Columns are only ever added (never renamed or dropped), so this is the whole upgrade.
+        """
+        present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            kind = column.type.compile(dialect=connection.dialect)
+            default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
+            clause = f" NOT NULL DEFAULT {default!r}" if default is not None else ""
+            connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{clause}'))
+            log.info("database upgraded: %s.%s added", table.name, column.name)
 
     def claim_event(self, event_id: str, now: float | None = None) -> bool:
         """True the first time ``event_id`` is seen by any worker; False for a redelivery."""

@@ -25,3 +25,19 @@ def test_old_event_ids_are_forgotten(tmp_path):
 def test_the_database_folder_is_created(tmp_path):
     Storage(f"sqlite:///{tmp_path}/var/deeper/bot.sqlite3")
     assert (tmp_path / "var" / "deeper" / "bot.sqlite3").exists()
+
+
+def test_a_database_from_an_older_version_is_upgraded_in_place(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE questions (id INTEGER PRIMARY KEY, asked_at FLOAT NOT NULL, resident VARCHAR(64) NOT NULL,"
+                    " question TEXT NOT NULL, status VARCHAR(16) NOT NULL, entry_id VARCHAR(200))")
+        old.execute("INSERT INTO questions (asked_at, resident, question, status) VALUES (1.0, 'r', '前からの質問', 'none')")
+    storage = Storage(f"sqlite:///{path}")
+    (kept,) = storage.questions_since(0)
+    assert (kept.question, kept.score, kept.candidates) == ("前からの質問", 0.0, [])
+    storage.log_question(resident="r", question="新しい質問", status="answer", entry_id="x", score=80.0,
+                         candidates=[{"id": "x", "score": 80.0}])
+    assert storage.questions_since(0)[1].candidates == [{"id": "x", "score": 80.0}]
