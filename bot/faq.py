@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .classes import SmartphoneClass
+
 LABEL_LIMIT = 20
 # How long residents' questions are kept, unless settings.yaml says otherwise.
 DEFAULT_RETENTION_DAYS = 180
@@ -67,6 +69,7 @@ class Faq:
     categories: tuple[Category, ...]
     synonyms: dict[str, list[str]]
     settings: Settings
+    classes: tuple[SmartphoneClass, ...] = ()
 
     @property
     def entries(self) -> list[Entry]:

@@ -15,6 +15,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from .classes import CLASSES_FILE, SmartphoneClass, parse_classes
 from .errors import FaqError, Problem
 from .faq import DEFAULT_RETENTION_DAYS, LABEL_LIMIT, Category, Contact, Entry, Faq, Link, Settings
 from .textnorm import utf16_length
@@ -61,7 +62,8 @@ def read_faq(faq_dir: str | Path) -> tuple[Faq, list[Problem]]:
     reader.check_related(categories)
     synonyms = reader.synonyms(faq_dir / "synonyms.yaml")
     settings = reader.settings(faq_dir / "settings.yaml")
-    return Faq(tuple(categories), synonyms, settings), reader.problems
+    classes = reader.classes(faq_dir / CLASSES_FILE)
+    return Faq(tuple(categories), synonyms, settings, classes), reader.problems
 
 
 def _suggest(word: str, allowed: tuple[str, ...] | list[str]) -> str:
@@ -100,12 +102,13 @@ class _Reader:
         self.problems.append(Problem(str(path), line, message))
 
     # -- reading a file -------------------------------------------------------------------
-    def document(self, path: Path) -> yaml.Node | None:
+    def text(self, path: Path) -> str | None:
+        """The file as text (UTF-8, with or without Excel's BOM), or None after saying why not."""
         raw = path.read_bytes()
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
-            text = raw.decode("utf-8")
+            return raw.decode("utf-8")
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
             try:
@@ -113,6 +116,11 @@ class _Reader:
                 self.report(path, line, "文字コードが Shift_JIS になっています（Excel やメモ帳の保存形式） — 「名前を付けて保存」で文字コードに「UTF-8」を選んで保存し直してください")
             except UnicodeDecodeError:
                 self.report(path, line, "UTF-8 として読めない文字があります — 文字コード「UTF-8」で保存し直してください")
+            return None
+
+    def document(self, path: Path) -> yaml.Node | None:
+        text = self.text(path)
+        if text is None:
             return None
         tabbed = [n for n, line in enumerate(text.splitlines(), 1) if _TABS_IN_INDENT.match(line)]
         for number in tabbed:
@@ -294,6 +302,16 @@ class _Reader:
                 self.report(path, _line(key_node), f"「{word}」の言いかえがありません — 「{word}: [言いかえ1, 言いかえ2]」のように書いてください")
             groups[word] = variants
         return groups
+
+    def classes(self, path: Path) -> tuple[SmartphoneClass, ...]:
+        if not path.exists():
+            return ()
+        text = self.text(path)
+        if text is None:
+            return ()
+        classes, problems = parse_classes(text, str(path))
+        self.problems.extend(problems)
+        return tuple(classes)
 
     def settings(self, path: Path) -> Settings:
         if not path.exists():

@@ -6,9 +6,15 @@ Buttons name entries by id, so a button still works after staff reorder the file
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import datetime as dt
+from dataclasses import replace
 
+from . import class_replies
+from .class_replies import SeatsTaken
+from .class_search import ScheduleRequest, schedule_request
+from .classes import JST
 from .faq import Entry, Faq, fit_label
+from .reply_types import Button, ClassOffer, Reply
 from .matcher import Match, Matcher
 from .textnorm import normalize
 
@@ -39,22 +45,6 @@ DEFAULT_MESSAGES = {
     "unsolved": "お役に立てず、ごめんなさい。\n職員がお答えします。下の窓口にお問い合わせください。",
     "unsupported": "ごめんなさい。スタンプや写真、音声などは読むことができません。\n聞きたいことを文字で送ってください。下のボタンからもえらべます。",
 }
-
-
-@dataclass(frozen=True)
-class Button:
-    """A button: ``action`` is ``entry:<id>``, ``category:<file>``, ``menu``, ``contact`` or ``none``."""
-
-    label: str
-    action: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    status: str
-    text: str
-    buttons: tuple[Button, ...] = ()
-    match: Match | None = field(default=None, compare=False)
 
 
 class Responder:
@@ -154,10 +144,24 @@ class Responder:
             return self.category(file, int(page) if page.isdigit() else 0)
         if kind in ("contact", "none"):
             return self.contact()
+        if kind == "class":
+            if value == "list":
+                return self.class_schedule(ScheduleRequest(), dt.datetime.now(JST))
+            return Reply("none", "教室の申し込みと予約の確認は、LINE でできます。", (Button(MENU_LABEL, "menu"),))
         return self.menu()
 
-    def answer(self, text: str) -> Reply:
-        """The reply to a typed message."""
+    def class_schedule(self, request: ScheduleRequest, now: dt.datetime, seats_taken: SeatsTaken | None = None,
+                       match: Match | None = None) -> Reply:
+        """Upcoming classes for a question about dates; ``status`` follows the FAQ match."""
+        text, offers = class_replies.schedule(self.faq, request, now, seats_taken, self.contact_text(), ())
+        buttons = self._standard_buttons()
+        if any(o.course.bookable for o in offers):
+            buttons = (Button(class_replies.MY_BOOKINGS_LABEL, "class:mine"),) + buttons
+        status = "answer" if match is not None and match.status == "answer" else "none"
+        return Reply(status, text, buttons, match, offers)
+
+    def answer(self, text: str, *, now: dt.datetime | None = None, seats_taken: SeatsTaken | None = None) -> Reply:
+        """The reply to a typed message; ``now`` (Japan time) decides which classes are ahead."""
         key = normalize(text).strip("。.!！?？ ")
         if key in MENU_WORDS:
             return self.menu()
@@ -166,7 +170,11 @@ class Responder:
         category = next((c for c in self.faq.categories if normalize(c.name) == key), None)
         if category is not None:
             return self.category(category.file)
+        now = now or dt.datetime.now(JST)
+        request = schedule_request(text, now, self.faq.classes) if self.faq.classes else None
         match = self.matcher.match(text)
+        if request is not None and (request.explicit or match.status != "answer"):
+            return self.class_schedule(request, now, seats_taken, match)
         if match.status == "answer":
             return self.entry(self.faq.entry(match.id), match)
         if match.status == "choices":

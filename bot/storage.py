@@ -30,6 +30,7 @@ from sqlalchemy import (
     inspect,
     select,
     text,
+    update,
 )
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
@@ -75,6 +76,46 @@ feedback = Table(
 )
 Index("feedback_question_id", feedback.c.question_id)
 Index("feedback_given_at", feedback.c.given_at)
+
+
+# Seats are counted in their own row so that taking one is a single conditional UPDATE:
+# two residents on two workers can never both take the last seat.
+class_seats = Table(
+    "class_seats",
+    metadata,
+    Column("class_no", String(100), primary_key=True),
+    Column("taken", Integer, nullable=False, default=0),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("class_no", String(100), nullable=False),
+    Column("class_date", String(10), nullable=False),
+    Column("resident", String(64), nullable=False),
+    # The LINE user id, encrypted, kept only to push the reminder; cleared once the class is over.
+    Column("user_token", Text),
+    Column("booked_at", Float, nullable=False),
+    Column("cancelled_at", Float),
+    Column("reminded_at", Float),
+)
+Index(
+    "bookings_one_seat_per_resident", bookings.c.class_no, bookings.c.resident, unique=True,
+    sqlite_where=bookings.c.cancelled_at.is_(None), postgresql_where=bookings.c.cancelled_at.is_(None),
+)
+Index("bookings_class_date", bookings.c.class_date)
+
+
+@dataclass(frozen=True)
+class Booking:
+    id: int
+    class_no: str
+    class_date: str
+    resident: str
+    user_token: str | None
+    booked_at: float
+    reminded_at: float | None
 
 
 @dataclass(frozen=True)
@@ -209,6 +250,98 @@ class Storage:
             connection.execute(delete(feedback).where(feedback.c.question_id.in_(old)))
             return connection.execute(delete(questions).where(questions.c.asked_at < moment)).rowcount
 
+    # -- class bookings -------------------------------------------------------------------------
+    def seats_taken(self, class_no: str) -> int:
+        with self.engine.connect() as connection:
+            return connection.execute(select(class_seats.c.taken).where(class_seats.c.class_no == class_no)).scalar() or 0
+
+    def booking_of(self, class_no: str, resident: str) -> Booking | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(bookings).where(
+                bookings.c.class_no == class_no, bookings.c.resident == resident, bookings.c.cancelled_at.is_(None)
+            )).first()
+        return _booking(row) if row else None
+
+    def book(self, *, class_no: str, class_date: str, capacity: int, resident: str, user_token: str | None,
+             now: float | None = None) -> tuple[str, Booking | None]:
+        """Take a seat: ("booked", booking), ("already", booking) or ("full", None)."""
+        existing = self.booking_of(class_no, resident)
+        if existing is not None:
+            return "already", existing
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(insert(class_seats).values(class_no=class_no, taken=0))
+        except IntegrityError:
+            pass  # the row is there already
+        now = time.time() if now is None else now
+        try:
+            with self.engine.begin() as connection:
+                # The UPDATE comes first: it takes the write lock before anything is read.
+                taken = connection.execute(
+                    update(class_seats)
+                    .where(class_seats.c.class_no == class_no, class_seats.c.taken < capacity)
+                    .values(taken=class_seats.c.taken + 1)
+                ).rowcount
+                if taken == 0:
+                    return "full", None
+                booking_id = connection.execute(insert(bookings).values(
+                    class_no=class_no, class_date=class_date, resident=resident, user_token=user_token, booked_at=now,
+                )).inserted_primary_key[0]
+        except IntegrityError:  # the same resident, tapping twice at once: the seat is given back
+            return "already", self.booking_of(class_no, resident)
+        return "booked", Booking(booking_id, class_no, class_date, resident, user_token, now, None)
+
+    def cancel(self, booking_id: int, resident: str, now: float | None = None) -> Booking | None:
+        """Cancel the resident's own booking and free its seat; None when there is nothing to cancel."""
+        with self.engine.begin() as connection:
+            row = connection.execute(select(bookings).where(
+                bookings.c.id == booking_id, bookings.c.resident == resident, bookings.c.cancelled_at.is_(None)
+            )).first()
+            if row is None:
+                return None
+            done = connection.execute(
+                update(bookings).where(bookings.c.id == booking_id, bookings.c.cancelled_at.is_(None))
+                .values(cancelled_at=time.time() if now is None else now, user_token=None)
+            ).rowcount
+            if done:
+                connection.execute(update(class_seats).where(class_seats.c.class_no == row.class_no)
+                                   .values(taken=class_seats.c.taken - 1))
+        return _booking(row) if done else None
+
+    def bookings_of(self, resident: str) -> list[Booking]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(bookings).where(
+                bookings.c.resident == resident, bookings.c.cancelled_at.is_(None)
+            ).order_by(bookings.c.class_date, bookings.c.id))
+            return [_booking(r) for r in rows]
+
+    def roster(self, class_no: str) -> list[Booking]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(bookings).where(
+                bookings.c.class_no == class_no, bookings.c.cancelled_at.is_(None)
+            ).order_by(bookings.c.id))
+            return [_booking(r) for r in rows]
+
+    def reminders_due(self, class_date: str) -> list[Booking]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(bookings).where(
+                bookings.c.class_date == class_date, bookings.c.cancelled_at.is_(None),
+                bookings.c.reminded_at.is_(None), bookings.c.user_token.is_not(None),
+            ).order_by(bookings.c.id))
+            return [_booking(r) for r in rows]
+
+    def mark_reminded(self, booking_id: int, now: float | None = None) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(bookings).where(bookings.c.id == booking_id)
+                               .values(reminded_at=time.time() if now is None else now))
+
+    def forget_user_ids_before(self, class_date: str) -> int:
+        """Clear the encrypted LINE ids of bookings for classes before ``class_date``."""
+        with self.engine.begin() as connection:
+            return connection.execute(update(bookings).where(
+                bookings.c.class_date < class_date, bookings.c.user_token.is_not(None)
+            ).values(user_token=None)).rowcount
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -217,3 +350,7 @@ def _logged(row) -> LoggedQuestion:
     return LoggedQuestion(
         row.id, row.asked_at, row.resident, row.question, row.status, row.entry_id, row.score, json.loads(row.candidates)
     )
+
+
+def _booking(row) -> Booking:
+    return Booking(row.id, row.class_no, row.class_date, row.resident, row.user_token, row.booked_at, row.reminded_at)

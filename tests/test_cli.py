@@ -86,9 +86,9 @@ def test_chat_numbers_the_buttons_and_follows_them(runner):
 
 
 def test_chat_answers_typed_questions_and_ends_on_eof(runner):
-    result = run(runner, "chat", "--faq", str(SHIPPED_FAQ), input="スマホ教室はいつ？\n")
+    result = run(runner, "chat", "--faq", str(SHIPPED_FAQ), input="スマホ教室に持っていくものは？\n")
     assert result.exit_code == 0
-    assert "第2・第4水曜日" in result.output
+    assert "メモ帳とえんぴつ" in result.output
 
 
 def test_python_dash_m_bot_runs():
