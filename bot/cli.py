@@ -28,6 +28,12 @@ faq_option = click.option(
 )
 
 
+database_option = click.option(
+    "--database", default=lambda: os.environ.get("DATABASE_URL") or "sqlite:///var/bot.sqlite3",
+    show_default="DATABASE_URL or sqlite:///var/bot.sqlite3", help="The bot's database.",
+)
+
+
 def _responder(faq_dir: Path) -> Responder:
     try:
         return Responder(load_faq(faq_dir))
@@ -142,8 +148,7 @@ def check(faq_dir: Path) -> None:
 @faq_option
 @click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660), help="How many days back, today included.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the report as CSV (UTF-8 with BOM, for Excel).")
-@click.option("--database", default=lambda: os.environ.get("DATABASE_URL") or "sqlite:///var/bot.sqlite3",
-              show_default="DATABASE_URL or sqlite:///var/bot.sqlite3", help="Where the question log is.")
+@database_option
 def report(faq_dir: Path, days: int, csv_path: Path | None, database: str) -> None:
     """Show what residents asked: counts per day, unanswered questions grouped, weak entries.
 
@@ -207,6 +212,94 @@ def faq_import(faq_dir: Path, workbook: Path) -> None:
         raise SystemExit(1) from None
     click.echo(f"{len(written)}個のファイルを書きこみました: {'、'.join(written)}")
     click.echo("bot check で確かめ、bot chat で答えを試してください。")
+
+
+@cli.group(name="classes")
+def classes_group() -> None:
+    """Smartphone classes: the schedule, who booked, reminders."""
+
+
+@classes_group.command(name="list")
+@faq_option
+@database_option
+def classes_list(faq_dir: Path, database: str) -> None:
+    """List the classes in classes.csv with the seats taken in LINE.
+
+    Example: bot classes list
+    """
+    from .storage import Storage
+
+    faq = _responder(faq_dir).faq
+    if not faq.classes:
+        click.echo("スマホ教室の予定（classes.csv）がありません。")
+        return
+    storage = Storage(database)
+    for course in faq.classes:
+        seats = f"{storage.seats_taken(course.no)}/{course.capacity}人" if course.bookable else "LINE予約なし"
+        click.echo(f"{course.no}  {course.date.isoformat()} {course.when().split('）', 1)[1]}  {course.title}  {seats}")
+
+
+@classes_group.command(name="roster")
+@faq_option
+@database_option
+@click.argument("class_no")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), help="Also write the list as CSV (UTF-8 with BOM).")
+def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path | None) -> None:
+    """Participants of one class by booking number and time (no LINE ids).
+
+    Example: bot classes roster 2026-12-09-01 --csv roster.csv
+    """
+    import csv as csv_module
+    import datetime as dt
+    import io
+
+    from .classes import JST
+    from .storage import Storage
+
+    course = next((c for c in _responder(faq_dir).faq.classes if c.no == class_no), None)
+    if course is None:
+        raise click.ClickException(f"NO「{class_no}」の教室は classes.csv にありません — bot classes list で NO を確かめてください")
+    rows = [["受付番号", "申し込み日時", "参加者番号"]]
+    for booking in Storage(database).roster(class_no):
+        booked = dt.datetime.fromtimestamp(booking.booked_at, JST).strftime("%Y-%m-%d %H:%M")
+        rows.append([str(booking.id), booked, booking.resident[:8]])
+    click.echo(f"{course.title} {course.when()} {course.place}")
+    click.echo(f"申し込み {len(rows) - 1}人" + (f"（定員 {course.capacity}人）" if course.capacity else ""))
+    for row in rows[1:]:
+        click.echo("  ".join(row))
+    if csv_path is not None:
+        buffer = io.StringIO()
+        csv_module.writer(buffer, lineterminator="\r\n").writerows(rows)
+        csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+        click.echo(f"CSV を保存しました: {csv_path}")
+
+
+@classes_group.command(name="remind")
+@faq_option
+@database_option
+@click.option("--date", "run_date", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day the reminders go out (default: today, Japan time); classes of the next day are reminded.")
+def classes_remind(faq_dir: Path, database: str, run_date) -> None:
+    """Push tomorrow's class reminder to everyone who booked; safe to run twice.
+
+    Example: bot classes remind --date 2026-12-08   (for the classes of 12月9日; run daily by cron)
+    """
+    import datetime as dt
+
+    from .classes import JST
+    from .reminders import send_reminders
+    from .storage import Storage
+
+    faq = _responder(faq_dir).faq
+    config = _server_config(faq_dir)
+    day = run_date.date() if run_date else dt.datetime.now(JST).date()
+    result = send_reminders(Storage(database), faq.classes, day, endpoint=config.api_endpoint,
+                            access_token=config.access_token, secret_key=config.secret_key)
+    tomorrow = day + dt.timedelta(days=1)
+    click.echo(f"{tomorrow.month}月{tomorrow.day}日の教室のお知らせ: {result.sent}件送りました"
+               f"（前に送りずみ {result.already}件、送れなかった {result.failed}件）")
+    if result.failed:
+        raise SystemExit(1)
 
 
 def _server_config(faq_dir: Path):

@@ -7,13 +7,19 @@ bot does not talk back to give ``None``.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from linebot.v3.webhooks import FollowEvent, MessageEvent, PostbackEvent, TextMessageContent
 
+from . import class_replies
+from .class_search import ScheduleRequest
+from .classes import JST
 from .privacy import contains_my_number, redact, resident_key
 from .replies import Reply, Responder
 from .storage import Storage
+from .textnorm import normalize
+from .user_ids import UserIdBox
 
 NOT_KEPT = "（マイナンバーがふくまれていたため記録していません）"
 PURGE_EVERY_SECONDS = 3600
@@ -21,9 +27,11 @@ DAY = 24 * 3600
 
 
 class Conversation:
-    def __init__(self, storage: Storage, secret_key: bytes):
+    def __init__(self, storage: Storage, secret_key: bytes, clock=lambda: dt.datetime.now(JST)):
         self.storage = storage
         self.secret_key = secret_key
+        self.user_ids = UserIdBox(secret_key)
+        self.clock = clock
         self._purged_at = 0.0
 
     @staticmethod
@@ -36,13 +44,17 @@ class Conversation:
                 return self._text(event, event.message.text, responder)
             return responder.unsupported()  # sticker, image, video, audio, file, location
         if isinstance(event, PostbackEvent):
-            return self._postback(event.postback.data, responder)
+            return self._postback(event, event.postback.data, responder)
         if isinstance(event, FollowEvent):
             return responder.greeting()
         return None
 
+    @staticmethod
+    def _user_id(event: object) -> str | None:
+        return getattr(getattr(event, "source", None), "user_id", None)
+
     def _resident(self, event: object) -> str:
-        user_id = getattr(getattr(event, "source", None), "user_id", None)
+        user_id = self._user_id(event)
         return resident_key(user_id, self.secret_key) if user_id else "-"
 
     def _text(self, event: object, text: str, responder: Responder) -> Reply:
@@ -51,7 +63,9 @@ class Conversation:
             self.storage.log_question(resident=self._resident(event), question=NOT_KEPT, status="blocked", now=now)
             return responder.my_number_warning()
         question = redact(text)
-        reply = responder.answer(question)
+        if normalize(question).strip("。.!！?？ ") in class_replies.MY_BOOKINGS_WORDS:
+            return self._classes(event, "mine", responder)
+        reply = responder.answer(question, now=self.clock(), seats_taken=self.storage.seats_taken)
         match = reply.match
         question_id = self.storage.log_question(
             resident=self._resident(event),
@@ -65,14 +79,59 @@ class Conversation:
         self._forget_old_questions(now, responder.faq.settings.retention_days)
         return responder.with_feedback(reply, question_id) if reply.status == "answer" else reply
 
-    def _postback(self, data: str, responder: Responder) -> Reply:
+    def _postback(self, event: object, data: str, responder: Responder) -> Reply:
         kind, _, rest = data.partition(":")
+        if kind == "class":
+            return self._classes(event, rest, responder)
         if kind == "feedback":
             answer, _, question_id = rest.partition(":")
             if question_id.isdigit():
                 self.storage.record_feedback(int(question_id), helpful=answer == "yes")
             return responder.feedback(answer == "yes")
         return responder.action(data)
+
+    def _classes(self, event: object, action: str, responder: Responder) -> Reply:
+        """Booking in LINE: 申し込む → confirm → booked; 予約の確認 → cancel → confirm → cancelled."""
+        verb, _, value = action.partition(":")
+        now = self.clock()
+        faq = responder.faq
+        if verb == "list":
+            return responder.class_schedule(ScheduleRequest(), now, self.storage.seats_taken)
+        resident = self._resident(event)
+        if verb == "mine":
+            return class_replies.my_bookings(faq, self.storage.bookings_of(resident), now)
+        if verb in ("cancel", "cancel-ok"):
+            booking = next((b for b in self.storage.bookings_of(resident) if str(b.id) == value), None)
+            if booking is None:
+                return class_replies.nothing_to_cancel()
+            course = class_replies.find_course(faq, booking.class_no)
+            if verb == "cancel" and course is not None:
+                return class_replies.confirm_cancel(course, booking.id)
+            self.storage.cancel(booking.id, resident)
+            return class_replies.cancelled(course)
+        course = class_replies.find_course(faq, value)
+        if course is None or not course.bookable or not course.booking_open(now):
+            return class_replies.not_open(course, responder.contact_text())
+        user_id = self._user_id(event)
+        if user_id is None:
+            return Reply("none", "教室の申し込みは、ボットとの1対1のトークでしてください。", ())
+        existing = self.storage.booking_of(course.no, resident)
+        if existing is not None:
+            return class_replies.already_booked(course, existing.id)
+        if verb == "book":
+            if self.storage.seats_taken(course.no) >= course.capacity:
+                return class_replies.full(course)
+            return class_replies.confirm_booking(course)
+        outcome, booking = self.storage.book(
+            class_no=course.no, class_date=course.date.isoformat(), capacity=course.capacity,
+            resident=resident, user_token=self.user_ids.seal(user_id),
+        )
+        if outcome == "full":
+            return class_replies.full(course)
+        if outcome == "already":
+            return class_replies.already_booked(course, booking.id)
+        self.storage.forget_user_ids_before(now.date().isoformat())
+        return class_replies.booked(course, booking.id)
 
     def _forget_old_questions(self, now: float, retention_days: int) -> None:
         if now - self._purged_at >= PURGE_EVERY_SECONDS:

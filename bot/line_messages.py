@@ -6,15 +6,21 @@ most 5 messages, a quick reply 13 items, an action label 20 characters, postback
 
 from __future__ import annotations
 
-from linebot.v3.messaging import PostbackAction, QuickReply, QuickReplyItem, TextMessage
+import re
 
+from linebot.v3.messaging import FlexContainer, FlexMessage, PostbackAction, QuickReply, QuickReplyItem, TextMessage
+
+from .class_replies import BOOK_LABEL, availability
 from .faq import fit_label
 from .replies import BUTTON_LIMIT, Reply
+from .reply_types import ClassOffer
 from .textnorm import utf16_length
 
 TEXT_LIMIT = 5000
 MESSAGES_PER_REPLY = 5
 POSTBACK_DATA_LIMIT = 300
+ALT_TEXT_LIMIT = 400
+CAROUSEL_LIMIT = 12
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT, count: int = MESSAGES_PER_REPLY) -> list[str]:
@@ -58,8 +64,50 @@ def quick_reply(reply: Reply) -> QuickReply | None:
     return QuickReply(items=items) if items else None
 
 
-def line_messages(reply: Reply) -> list[TextMessage]:
-    """The messages of one reply; the buttons ride on the last one, where the resident looks."""
-    messages = [TextMessage(text=piece) for piece in split_text(reply.text)]
+def _text(text: str, size: str = "md", **style) -> dict:
+    return {"type": "text", "text": text, "size": size, "wrap": True, **style}
+
+
+def class_bubble(item: ClassOffer) -> dict:
+    """One class in large, plain letters: title, date with weekday, time, place, seats."""
+    course = item.course
+    day, time = course.when().split("）", 1)
+    body = [
+        _text(course.title, "lg", weight="bold"),
+        _text(day + "）", "lg", weight="bold", color="#1b6ac9"),
+        _text(time, "md"),
+        _text(course.place, "md", color="#555555"),
+        _text(availability(item), "md", weight="bold", color="#b5460f" if item.seats_left == 0 else "#12876f"),
+    ]
+    if course.note:
+        body.append(_text(course.note, "sm", color="#555555"))
+    bubble = {"type": "bubble", "body": {"type": "box", "layout": "vertical", "spacing": "md", "contents": body}}
+    button = None
+    if item.booking_open and item.seats_left != 0:
+        button = {"type": "postback", "label": BOOK_LABEL, "data": f"class:book:{course.no}", "displayText": BOOK_LABEL}
+    elif not course.bookable and course.phone and (not course.apply_method or "電話" in course.apply_method):
+        button = {"type": "uri", "label": "電話で申し込む", "uri": "tel:" + re.sub(r"[^\d+]", "", course.phone)}
+    if button is not None:
+        bubble["footer"] = {"type": "box", "layout": "vertical", "contents": [
+            {"type": "button", "style": "primary", "height": "md", "action": button}]}
+    return bubble
+
+
+def class_carousel(reply: Reply) -> FlexMessage:
+    carousel = {"type": "carousel", "contents": [class_bubble(o) for o in reply.offers[:CAROUSEL_LIMIT]]}
+    alt_text = reply.text if len(reply.text) <= ALT_TEXT_LIMIT else reply.text[: ALT_TEXT_LIMIT - 1] + "…"
+    return FlexMessage(altText=alt_text, contents=FlexContainer.from_dict(carousel))
+
+
+def line_messages(reply: Reply) -> list[TextMessage | FlexMessage]:
+    """The messages of one reply; the buttons ride on the last one, where the resident looks.
+
+    Classes go as a carousel after the reply's first line; its text is the carousel's altText
+    (what notifications and old phones show).
+    """
+    if reply.offers:
+        messages = [TextMessage(text=reply.text.split("\n", 1)[0]), class_carousel(reply)]
+    else:
+        messages = [TextMessage(text=piece) for piece in split_text(reply.text)]
     messages[-1].quick_reply = quick_reply(reply)
     return messages

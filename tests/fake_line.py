@@ -30,6 +30,8 @@ def reply_problems(body: dict) -> list[str]:
     for message in messages:
         if message.get("type") == "text" and not 1 <= utf16_units(message.get("text", "")) <= 5000:
             problems.append("text length out of 1..5000 UTF-16 units")
+        if message.get("type") == "flex":
+            problems.extend(flex_problems(message))
         items = (message.get("quickReply") or {}).get("items", [])
         if len(items) > 13:
             problems.append(f"{len(items)} quick-reply items (13 allowed)")
@@ -42,12 +44,41 @@ def reply_problems(body: dict) -> list[str]:
     return problems
 
 
+def flex_problems(message: dict) -> list[str]:
+    problems = []
+    if not 1 <= len(message.get("altText", "")) <= 400:
+        problems.append("altText not 1..400 characters")
+    contents = message.get("contents", {})
+    bubbles = contents.get("contents", []) if contents.get("type") == "carousel" else [contents]
+    if len(bubbles) > 12:
+        problems.append(f"{len(bubbles)} bubbles in a carousel (12 allowed)")
+    for bubble in bubbles:
+        if len(json.dumps(bubble, ensure_ascii=False).encode()) > 30 * 1024:
+            problems.append("a bubble over 30 KB")
+        for action in _actions(bubble):
+            if not 1 <= len(action.get("label", "")) <= 20:
+                problems.append(f"button label {action.get('label')!r} not 1..20 characters")
+            if action.get("type") == "postback" and len(action.get("data", "")) > 300:
+                problems.append("postback data over 300 characters")
+    return problems
+
+
+def _actions(node) -> list[dict]:
+    if isinstance(node, dict):
+        found = [node["action"]] if isinstance(node.get("action"), dict) else []
+        return found + [a for value in node.values() for a in _actions(value)]
+    if isinstance(node, list):
+        return [a for value in node for a in _actions(value)]
+    return []
+
+
 class FakeLineApi:
     def __init__(self, access_token: str = "test-access-token"):
         self.access_token = access_token
         self.requests: list[dict] = []
         self.delay = 0.0
         self.fail_next: list[int] = []
+        self.retry_keys: set[str] = set()
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -68,11 +99,16 @@ class FakeLineApi:
             self.requests.clear()
             self.delay = 0.0
             self.fail_next.clear()
+            self.retry_keys.clear()
 
     def replies(self) -> list[dict]:
         """Reply requests that LINE would have accepted, in arrival order."""
         with self._lock:
             return [r for r in self.requests if r["path"] == "/v2/bot/message/reply" and r["status"] == 200]
+
+    def pushes(self) -> list[dict]:
+        with self._lock:
+            return [r for r in self.requests if r["path"] == "/v2/bot/message/push"]
 
     def wait_for_replies(self, count: int, timeout: float = 10.0) -> list[dict]:
         deadline = time.monotonic() + timeout
@@ -142,6 +178,17 @@ class FakeLineApi:
                     if problems:
                         return 400, {"message": "; ".join(problems)}
                     return 200, {"sentMessages": [{"id": str(n), "quoteToken": "q"} for n, _ in enumerate(body["messages"])]}
+                if self.path == "/v2/bot/message/push":
+                    key = self.headers.get("X-Line-Retry-Key")
+                    with fake._lock:
+                        if key and key in fake.retry_keys:  # as LINE: the same retry key is accepted once
+                            return 409, {"message": "The retry key is already accepted"}
+                        if key:
+                            fake.retry_keys.add(key)
+                    problems = reply_problems({**body, "replyToken": "push"})
+                    if problems or not str(body.get("to", "")).startswith("U"):
+                        return 400, {"message": "; ".join(problems) or "bad recipient"}
+                    return 200, {"sentMessages": [{"id": "1", "quoteToken": "q"}]}
                 if self.path == "/v2/bot/richmenu" and method == "POST":
                     return 200, {"richMenuId": "richmenu-fake-1"}
                 return 200, {}

@@ -1,0 +1,28 @@
+"""The few LINE user ids kept at all (to push a class reminder), encrypted at rest.
+
+Fernet (from ``cryptography``) with a key derived from ``BOT_SECRET_KEY``: a copy of the
+database alone does not reveal who booked.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+from cryptography.fernet import Fernet, InvalidToken
+
+
+class UserIdBox:
+    def __init__(self, secret_key: bytes):
+        key = hashlib.sha256(b"user-id-box\0" + secret_key).digest()
+        self._fernet = Fernet(base64.urlsafe_b64encode(key))
+
+    def seal(self, user_id: str) -> str:
+        return self._fernet.encrypt(user_id.encode()).decode()
+
+    def open(self, token: str) -> str | None:
+        """The user id, or None when the token was made with another key or is damaged."""
+        try:
+            return self._fernet.decrypt(token.encode()).decode()
+        except (InvalidToken, ValueError):
+            return None
