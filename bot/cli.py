@@ -142,6 +142,8 @@ def check(faq_dir: Path) -> None:
         raise SystemExit(1)
     faq = load_faq(faq_dir)
     click.echo(f"OK: {len(faq.categories)}カテゴリ、{len(faq.entries)}件の質問に問題はありません。")
+    if faq.classes:
+        click.echo(f"OK: スマホ教室の予定 {len(faq.classes)}件（classes.csv）に問題はありません。")
 
 
 @cli.command()
