@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .config import DEFAULT_DATABASE_URL
 from .errors import FaqError, MissingSetting
 from .loader import check_faq, load_faq
 from .replies import Reply, Responder
@@ -29,7 +30,7 @@ faq_option = click.option(
 
 
 database_option = click.option(
-    "--database", default=lambda: os.environ.get("DATABASE_URL") or "sqlite:///var/bot.sqlite3",
+    "--database", default=lambda: os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
     show_default="DATABASE_URL or sqlite:///var/bot.sqlite3", help="The bot's database.",
 )
 
@@ -251,11 +252,10 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
 
     Example: bot classes roster 2026-12-09-01 --csv roster.csv
     """
-    import csv as csv_module
     import datetime as dt
-    import io
 
     from .classes import JST
+    from .csv_export import excel_csv
     from .storage import Storage
 
     course = next((c for c in _responder(faq_dir).faq.classes if c.no == class_no), None)
@@ -270,9 +270,7 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
     for row in rows[1:]:
         click.echo("  ".join(row))
     if csv_path is not None:
-        buffer = io.StringIO()
-        csv_module.writer(buffer, lineterminator="\r\n").writerows(rows)
-        csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+        csv_path.write_bytes(excel_csv(rows))
         click.echo(f"CSV を保存しました: {csv_path}")
 
 

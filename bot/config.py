@@ -12,6 +12,7 @@ from .errors import MissingSetting
 
 LINE_API = "https://api.line.me"
 LINE_DATA_API = "https://api-data.line.me"
+DEFAULT_DATABASE_URL = "sqlite:///var/bot.sqlite3"
 REQUIRED = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN")
 
 
@@ -22,7 +23,7 @@ class ServerConfig:
     api_endpoint: str = LINE_API
     data_endpoint: str = LINE_DATA_API
     faq_dir: str = "faq"
-    database_url: str = "sqlite:///var/bot.sqlite3"
+    database_url: str = DEFAULT_DATABASE_URL
     secret_key: bytes = b""
     reload_seconds: float = 2.0
     reply_threads: int = 8
@@ -45,7 +46,7 @@ class ServerConfig:
             api_endpoint=api,
             data_endpoint=data_api,
             faq_dir=env.get("FAQ_DIR") or "faq",
-            database_url=env.get("DATABASE_URL") or "sqlite:///var/bot.sqlite3",
+            database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             secret_key=key,
             reload_seconds=float(env.get("FAQ_RELOAD_SECONDS") or 2.0),
             reply_threads=int(env.get("REPLY_THREADS") or 8),

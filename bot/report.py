@@ -5,14 +5,13 @@ Built from the question log (already redacted) and the FAQ; no Flask, no databas
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 
+from .csv_export import excel_csv
 from .faq import Faq
 from .matcher import Matcher
 from .storage import LoggedQuestion
@@ -264,7 +263,4 @@ def report_rows(report: Report) -> list[list[str]]:
 
 
 def report_csv(report: Report) -> bytes:
-    """The report as CSV in UTF-8 with a BOM, which Excel opens without garbling Japanese."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(report_rows(report))
-    return buffer.getvalue().encode("utf-8-sig")
+    return excel_csv(report_rows(report))
