@@ -23,6 +23,12 @@ _LONGEST_VARIANT = 4
 
 
 @functools.lru_cache(maxsize=1)
+def other_service_words() -> list[str]:
+    """Words of municipal services outside the digital desk (``bot/data/other_services.yaml``)."""
+    text = resources.files("bot").joinpath("data/other_services.yaml").read_text(encoding="utf-8")
+    return [str(w) for w in yaml.safe_load(text)["words"]]
+
+
 def builtin_groups() -> dict[str, list[str]]:
     """The shipped lexicon: canonical word → variants."""
     text = resources.files("bot").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")

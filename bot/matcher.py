@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 
 from .analysis import Word, reading, words
 from .faq import Entry, Faq
-from .lexicon import Lexicon, builtin_groups, kana_stems
+from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
 
@@ -38,6 +38,9 @@ CLEAR_LEAD_MARGIN = 15.0
 MAX_CANDIDATES = 5
 MAX_CHOICES = 4
 MAX_QUERY_CHARS = 600
+# An answer's opening says what it is about; indexing the rest of a long answer costs load
+# time (LocalgovFAQ) and adds only words worth half credit.
+ANSWER_INDEX_CHARS = 400
 MAX_SENTENCES = 8
 
 _ANSWER_FIELD_CREDIT = 0.5
@@ -48,7 +51,11 @@ _AS_PART_CREDIT = 0.6
 _WHOLE_FIELDS = (("answer_part", _ANSWER_FIELD_CREDIT * _AS_PART_CREDIT), ("answer", _ANSWER_FIELD_CREDIT), ("question_part", _AS_PART_CREDIT), ("question", 1.0))
 _PART_FIELDS = (("question", 1.0), ("question_part", 1.0))
 _QUERY_SIDE = 0.7
-_UNSEEN_BOOST = 1.6
+# A word the FAQ never uses weighs a little more than its rarest word: it may be the topic
+# (パスポート) or only the resident's situation (入院中, 財布ごと). Another counter's word
+# (bot/data/other_services.yaml) is almost surely the topic and weighs far more.
+_UNSEEN_BOOST = 1.1
+_FOREIGN_BOOST = 2.5
 _SENTENCE_FLOOR = 0.6
 _SPOT_MIN = 3
 _SHORTLIST = 60
@@ -118,6 +125,9 @@ class Matcher:
                 holders[term].update(numbers)
         self._idf = {t: math.log((count + 1) / (len(numbers) + 0.5)) + 0.1 for t, numbers in holders.items()}
         self._unseen_idf = math.log((count + 1) / 0.5) + 0.1
+        # Another counter's words (運転免許, 保育園 …) that this FAQ never uses.
+        self._foreign = {w.term for word in other_service_words() for w in self.analyse(word)} - set(holders)
+        self._unseen_weights: dict[str, float] = {}
         for indexed in self.entries:
             for phrasing in indexed.phrasings:
                 phrasing.weights = [self._weight(w.term) for w in phrasing.words]
@@ -139,7 +149,7 @@ class Matcher:
         for text in (entry.label, *entry.keywords):
             question_words.extend(self.analyse(normalize(text)))
         indexed.question_terms, indexed.question_parts = _terms(question_words)
-        answer_terms, answer_parts = _terms(self.analyse(normalize(_URL.sub(" ", entry.answer))))
+        answer_terms, answer_parts = _terms(self.analyse(normalize(_URL.sub(" ", entry.answer)[:ANSWER_INDEX_CHARS])))
         indexed.answer_terms = answer_terms - indexed.question_terms
         indexed.answer_parts = answer_parts - indexed.question_terms - indexed.question_parts
         number = len(self.entries)
@@ -233,7 +243,19 @@ class Matcher:
 
     # -- scoring --------------------------------------------------------------------------
     def _weight(self, term: str) -> float:
-        return self._idf.get(term, self._unseen_idf * _UNSEEN_BOOST)
+        weight = self._idf.get(term)
+        if weight is not None:
+            return weight
+        weight = self._unseen_weights.get(term)
+        if weight is None:
+            # 運転免許証 is another counter's word because it holds 運転免許 (a kana word like
+            # がん is matched whole only: it hides inside too many other words).
+            foreign = term in self._foreign or any(
+                word in term for word in self._foreign if len(word) > 1 and not all(is_hiragana(c) for c in word)
+            )
+            weight = self._unseen_idf * (_FOREIGN_BOOST if foreign else _UNSEEN_BOOST)
+            self._unseen_weights[term] = weight
+        return weight
 
     def _word_credit(self, word: Word) -> dict[int, float]:
         """How well each entry covers one word of the question, 0 to 1."""

@@ -100,3 +100,14 @@ def test_matching_in_many_threads_at_once_gives_the_same_answers(matcher):
     expected = [matcher.match(q).id for q in questions]
     with ThreadPoolExecutor(8) as pool:
         assert list(pool.map(lambda q: matcher.match(q).id, questions)) == expected
+
+
+def test_another_counters_word_keeps_a_question_out(matcher):
+    # 保育園 is no word of this FAQ, and a word of another counter: not the e-application.
+    assert matcher.match("保育園の入園の申し込み").status == "none"
+
+
+def test_a_residents_situation_does_not_hide_the_question(matcher):
+    # 入院中 is no word of the FAQ either, but only the situation around the question.
+    match = matcher.match("親が入院中なんだけど、代わりにカードを取りに行ける？")
+    assert (match.status, match.id) == ("answer", "mynumber-proxy-pickup")
