@@ -111,3 +111,7 @@ def test_a_residents_situation_does_not_hide_the_question(matcher):
     # 入院中 is no word of the FAQ either, but only the situation around the question.
     match = matcher.match("親が入院中なんだけど、代わりにカードを取りに行ける？")
     assert (match.status, match.id) == ("answer", "mynumber-proxy-pickup")
+
+
+def test_asking_where_does_not_make_any_place_the_class_venue(matcher):
+    assert matcher.match("ハローワークの場所").status == "none"
