@@ -40,7 +40,7 @@ MAX_CHOICES = 4
 MAX_QUERY_CHARS = 600
 # An answer's opening says what it is about; indexing the rest of a long answer costs load
 # time (LocalgovFAQ) and adds only words worth half credit.
-ANSWER_INDEX_CHARS = 400
+ANSWER_INDEX_CHARS = 300
 MAX_SENTENCES = 8
 
 _ANSWER_FIELD_CREDIT = 0.5
