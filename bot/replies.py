@@ -14,6 +14,7 @@ from .class_replies import SeatsTaken
 from .class_search import ScheduleRequest, schedule_request
 from .classes import JST
 from .faq import Entry, Faq, fit_label
+from .privacy import contains_my_number
 from .reply_types import Button, ClassOffer, Reply
 from .matcher import Match, Matcher
 from .textnorm import normalize
@@ -40,7 +41,7 @@ DEFAULT_MESSAGES = {
     "choices": "こちらのどれですか？番号かボタンでえらんでください。",
     "menu": "聞きたいことをえらんでください。",
     "unknown_entry": "その質問は見つかりませんでした。メニューからえらんでください。",
-    "my_number": "マイナンバー（12けたの番号）は、ここに送らないでください。\nこのボットは番号を使いませんし、この メッセージは記録していません。\n送ってしまったときは、その メッセージを長押しして「送信取消」をえらぶと消せます。\n聞きたいことを、番号を入れずに送ってください。",
+    "my_number": "マイナンバー（12けたの番号）は、ここに送らないでください。\nこのボットは番号を使いませんし、このメッセージは記録していません。\n送ってしまったときは、そのメッセージを長押しして「送信取消」をえらぶと消せます。\n聞きたいことを、番号を入れずに送ってください。",
     "solved": "よかったです。ほかにも聞きたいことがあれば、いつでも送ってください。",
     "unsolved": "お役に立てず、ごめんなさい。\n職員がお答えします。下の窓口にお問い合わせください。",
     "unsupported": "ごめんなさい。スタンプや写真、音声などは読むことができません。\n聞きたいことを文字で送ってください。下のボタンからもえらべます。",
@@ -162,6 +163,8 @@ class Responder:
 
     def answer(self, text: str, *, now: dt.datetime | None = None, seats_taken: SeatsTaken | None = None) -> Reply:
         """The reply to a typed message; ``now`` (Japan time) decides which classes are ahead."""
+        if contains_my_number(text):
+            return self.my_number_warning()
         key = normalize(text).strip("。.!！?？ ")
         if key in MENU_WORDS:
             return self.menu()

@@ -94,3 +94,8 @@ def test_chat_answers_typed_questions_and_ends_on_eof(runner):
 def test_python_dash_m_bot_runs():
     result = subprocess.run([sys.executable, "-m", "bot", "check", "--faq", str(SHIPPED_FAQ)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0
+
+
+def test_ask_shows_the_my_number_warning_as_line_would(runner):
+    result = run(runner, "ask", "--faq", str(SHIPPED_FAQ), "番号は1234-5678-9012です")
+    assert result.output.startswith("マイナンバー（12けたの番号）は、ここに送らないでください。")
