@@ -61,6 +61,11 @@ _FOREIGN_BOOST = 2.5
 # no better on the dev set, and worse on LocalgovFAQ, where they are often the topic.)
 _KIND_WORDS = frozenset({"場所"})
 _KIND_WEIGHT = 0.7
+# Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 5
+# points off an entry whose phrasings read unlike the message, letter by letter.
+_TIE_PENALTY = 5.0
+_TIE_RANGE = 10.0
+_TIE_MIN = 50.0
 _SENTENCE_FLOOR = 0.6
 _SPOT_MIN = 3
 _SHORTLIST = 60
@@ -97,6 +102,7 @@ class _Phrasing:
     words: list[Word]
     weights: list[float] = field(default_factory=list)
     total: float = 0.0
+    sound: str = ""
 
 
 @dataclass
@@ -151,7 +157,7 @@ class Matcher:
         for text in (entry.question, *entry.alternates):
             phrasing = self.analyse(normalize(text))
             if phrasing:
-                indexed.phrasings.append(_Phrasing(phrasing))
+                indexed.phrasings.append(_Phrasing(phrasing, sound=_sound(text)))
             question_words.extend(phrasing)
         for text in (entry.label, *entry.keywords):
             question_words.extend(self.analyse(normalize(text)))
@@ -332,8 +338,28 @@ class Matcher:
                 factor = _SENTENCE_FLOOR + (1 - _SENTENCE_FLOOR) * min(1.0, share)
                 for number, score in self._score_all(question).items():
                     best[number] = max(best.get(number, 0.0), score * factor)
-        ordered = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        ordered = self._break_ties(sorted(best.items(), key=lambda item: (-item[1], item[0])), typed)[:limit]
         return [(self.entries[n].entry, round(s, 1)) for n, s in ordered]
+
+    def _break_ties(self, ordered: list[tuple[int, float]], typed: str) -> list[tuple[int, float]]:
+        """Close calls: the entry whose phrasing reads most like the message goes first.
+
+        Near-duplicate entries (カードの更新 / 電子証明書の更新) share their words; how the
+        resident put it, letter by letter, tells them apart.
+        """
+        if not ordered or ordered[0][1] < _TIE_MIN:
+            return ordered
+        lead = ordered[0][1]
+        close = [(n, s) for n, s in ordered[:6] if lead - s < _TIE_RANGE]
+        if len(close) < 2:
+            return ordered
+        sound = _sound(typed[:MAX_QUERY_CHARS])
+        rescored = []
+        for number, score in close:
+            alike = max((fuzz.ratio(sound, p.sound) for p in self.entries[number].phrasings), default=0.0)
+            # A penalty, not a bonus: scores stay within 0–100 and two entries at 100 still part.
+            rescored.append((number, score - _TIE_PENALTY * (1 - alike / 100)))
+        return sorted(rescored, key=lambda item: (-item[1], item[0])) + ordered[len(close):]
 
     def match(self, text: str) -> Match:
         """Decide between one answer, a few choices and none."""
@@ -357,6 +383,10 @@ class Matcher:
     def choices(self, match: Match) -> list[Candidate]:
         """The candidates worth a button: close enough to the best one."""
         return [c for c in match.candidates[:MAX_CHOICES] if c.score >= max(CHOICES_THRESHOLD, match.score - 20)]
+
+
+def _sound(text: str) -> str:
+    return to_hiragana(normalize(text)).replace(" ", "")
 
 
 def _terms(analysed: list[Word]) -> tuple[set[str], set[str]]:

@@ -115,3 +115,9 @@ def test_a_residents_situation_does_not_hide_the_question(matcher):
 
 def test_asking_where_does_not_make_any_place_the_class_venue(matcher):
     assert matcher.match("ハローワークの場所").status == "none"
+
+
+def test_a_close_call_goes_to_the_entry_asked_most_alike(matcher):
+    # 有効期限 and 次のカード share their words; the resident's wording decides.
+    match = matcher.match("マイナンバーカードはいつまで使えるのでしょうか")
+    assert (match.status, match.id) == ("answer", "mynumber-validity")
