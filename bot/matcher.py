@@ -64,6 +64,7 @@ _KIND_WEIGHT = 0.7
 # Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 5
 # points off an entry whose phrasings read unlike the message, letter by letter.
 _TIE_PENALTY = 5.0
+_CORRECTIONS_KEPT = 20000
 _TIE_RANGE = 10.0
 _TIE_MIN = 50.0
 _SENTENCE_FLOOR = 0.6
@@ -199,6 +200,8 @@ class Matcher:
             if len(sound) >= _SPOT_MIN:
                 self._noun_by_reading.setdefault(sound, canonical)
         self._readings = list(self._term_by_reading)
+        # The same unknown word comes back (every sentence of a long message, every resident).
+        self._corrections: dict[str, str | None] = {}
 
     # -- reading a question ---------------------------------------------------------------
     def _spot_kana(self, text: str) -> str:
@@ -243,12 +246,18 @@ class Matcher:
         """A word the FAQ never uses, replaced by an FAQ word that sounds (almost) the same."""
         if self._known(word.term) or any(self._known(p) for p in word.parts):
             return word
-        sound = fold_reading(reading(word.term))
-        term = self._term_by_reading.get(sound)
-        if term is None and len(sound) >= 4 and self._readings:
-            best = process.extractOne(sound, self._readings, scorer=fuzz.ratio, score_cutoff=84)
-            if best is not None:
-                term = self._term_by_reading[best[0]]
+        if word.term in self._corrections:
+            term = self._corrections[word.term]
+        else:
+            sound = fold_reading(reading(word.term))
+            term = self._term_by_reading.get(sound)
+            if term is None and len(sound) >= 4 and self._readings:
+                best = process.extractOne(sound, self._readings, scorer=fuzz.ratio, score_cutoff=84)
+                if best is not None:
+                    term = self._term_by_reading[best[0]]
+            if len(self._corrections) >= _CORRECTIONS_KEPT:  # residents' words are endless: keep it bounded
+                self._corrections.clear()
+            self._corrections[word.term] = term
         return Word(term, (), word.noun) if term else word
 
     def read_question(self, text: str) -> list[Word]:
