@@ -64,6 +64,7 @@ _KIND_WEIGHT = 0.7
 # Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 5
 # points off an entry whose phrasings read unlike the message, letter by letter.
 _TIE_PENALTY = 5.0
+# Caches of what residents' unknown words mean; cleared when full, words are endless.
 _CORRECTIONS_KEPT = 20000
 _TIE_RANGE = 10.0
 _TIE_MIN = 50.0
@@ -276,6 +277,8 @@ class Matcher:
                 word in term for word in self._foreign if len(word) > 1 and not all(is_hiragana(c) for c in word)
             )
             weight = self._unseen_idf * (_FOREIGN_BOOST if foreign else _UNSEEN_BOOST)
+            if len(self._unseen_weights) >= _CORRECTIONS_KEPT:
+                self._unseen_weights.clear()
             self._unseen_weights[term] = weight
         return weight
 
