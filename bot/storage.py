@@ -184,6 +184,15 @@ class Storage:
             connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{clause}'))
             log.info("database upgraded: %s.%s added", table.name, column.name)
 
+    def ping(self) -> str:
+        """"ok", or what went wrong (the error's kind only: no URL, no password)."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return "ok"
+        except Exception as error:  # any driver error means the same to a health check
+            return f"error: {type(error).__name__}"
+
     def claim_event(self, event_id: str, now: float | None = None) -> bool:
         """True the first time ``event_id`` is seen by any worker; False for a redelivery."""
         now = time.time() if now is None else now

@@ -38,6 +38,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     config = ServerConfig.from_environ(environ)
 
     app = Flask(__name__)
+    # LINE's webhook bodies are a few kilobytes; anything near this is not from LINE.
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.json.ensure_ascii = False  # staff read /healthz; Japanese stays readable
     app.config["BOT"] = config
     source = FaqSource(config.faq_dir)
@@ -57,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(400, _plain_error)
     app.register_error_handler(404, _plain_error)
     app.register_error_handler(405, _plain_error)
+    app.register_error_handler(413, _plain_error)
     logging.getLogger("bot").info(
         "bot %s ready: %d entries from %s", __version__, len(source.responder.faq.entries), config.faq_dir
     )
@@ -72,11 +75,15 @@ def _iso(moment: float | None) -> str | None:
 
 
 def healthz():
+    """FAQ and database state; 503 when the database cannot be reached, so a load balancer
+    stops sending residents to an instance that cannot keep its promises (one answer per event)."""
     source: FaqSource = current_app.extensions["faq_source"]
     loaded = source.loaded
     faq = loaded.responder.faq
+    database = current_app.extensions["storage"].ping()
     return jsonify(
-        status="ok",
+        status="ok" if database == "ok" else "degraded",
+        database=database,
         version=__version__,
         entries=len(faq.entries),
         categories=len(faq.categories),
@@ -84,4 +91,5 @@ def healthz():
         load_seconds=round(loaded.load_seconds, 3),
         last_error=[str(p) for p in source.last_error] or None,
         last_error_at=_iso(source.last_error_at),
-    )
+        classes=len(faq.classes),
+    ), (200 if database == "ok" else 503)

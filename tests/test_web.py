@@ -1,3 +1,5 @@
+from sqlalchemy import create_engine
+
 import line_events as ev
 
 
@@ -33,3 +35,20 @@ def test_broken_json_with_a_good_signature_is_400(client):
 
 def test_get_on_the_webhook_is_405_not_500(client):
     assert client.get("/callback").status_code == 405
+
+
+def test_health_says_the_database_answers(client):
+    assert client.get("/healthz").get_json()["database"] == "ok"
+
+
+def test_health_is_503_when_the_database_is_gone(app, client):
+    app.extensions["storage"].engine.dispose()
+    app.extensions["storage"].engine = create_engine("sqlite:////nonexistent-dir/x.sqlite3")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] == "error: OperationalError"
+
+
+def test_a_body_far_larger_than_any_webhook_is_refused(client):
+    body = b"{" + b" " * (2 * 1024 * 1024) + b"}"
+    assert client.post("/callback", data=body, headers={"X-Line-Signature": ev.sign(body)}).status_code == 413
