@@ -25,6 +25,7 @@ class ServerConfig:
     faq_dir: str = "faq"
     database_url: str = DEFAULT_DATABASE_URL
     secret_key: bytes = b""
+    snapshot_dir: str = "var/faq-last-good"
     reload_seconds: float = 2.0
     reply_threads: int = 8
 
@@ -48,6 +49,7 @@ class ServerConfig:
             faq_dir=env.get("FAQ_DIR") or "faq",
             database_url=env.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
             secret_key=key,
+            snapshot_dir=env.get("FAQ_SNAPSHOT_DIR") or "var/faq-last-good",
             reload_seconds=float(env.get("FAQ_RELOAD_SECONDS") or 2.0),
             reply_threads=int(env.get("REPLY_THREADS") or 8),
         )

@@ -9,6 +9,7 @@ keeps the last good version and reports the problem (log and ``/healthz``).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass
@@ -47,14 +48,28 @@ class Loaded:
 class FaqSource:
     """Holds the current :class:`Responder`; :meth:`refresh` swaps in a changed FAQ."""
 
-    def __init__(self, faq_dir: str | Path):
+    def __init__(self, faq_dir: str | Path, snapshot_dir: str | Path | None = None):
         self.faq_dir = Path(faq_dir)
+        self.snapshot_dir = Path(snapshot_dir) if snapshot_dir else None
         self.last_error: list[Problem] = []
         self.last_error_at: float | None = None
         self._seen: Fingerprint | None = None
         self._lock = threading.Lock()
         self._watcher: threading.Thread | None = None
-        self.loaded = self._load(fingerprint(self.faq_dir))  # a broken FAQ at start is fatal
+        marks = fingerprint(self.faq_dir)
+        try:
+            self.loaded = self._load(marks)
+        except FaqError as error:
+            # A restart must not kill the bot over a typo saved earlier: start from the last
+            # version that loaded, and say what is wrong, as a live reload would.
+            if self.snapshot_dir is None or not any(self.snapshot_dir.glob("*.yaml")):
+                raise
+            started = time.perf_counter()
+            responder = Responder(load_faq(self.snapshot_dir))
+            self.loaded = Loaded(responder, time.time(), time.perf_counter() - started, marks)
+            self.last_error, self.last_error_at = error.problems, time.time()
+            for problem in error.problems:
+                log.error("FAQ not loaded, started from the last good version: %s", problem)
 
     @property
     def responder(self) -> Responder:
@@ -63,7 +78,28 @@ class FaqSource:
     def _load(self, marks: Fingerprint) -> Loaded:
         started = time.perf_counter()
         responder = Responder(load_faq(self.faq_dir))
-        return Loaded(responder, time.time(), time.perf_counter() - started, marks)
+        loaded = Loaded(responder, time.time(), time.perf_counter() - started, marks)
+        self._keep_snapshot()
+        return loaded
+
+    def _keep_snapshot(self) -> None:
+        """Copy the folder that just loaded, file by file (each replaced in one step)."""
+        if self.snapshot_dir is None:
+            return
+        try:
+            self.snapshot_dir.mkdir(parents=True, exist_ok=True)
+            names = set()
+            for path in self.faq_dir.glob("*"):
+                if path.suffix in (".yaml", ".csv") and path.is_file():
+                    names.add(path.name)
+                    temporary = self.snapshot_dir / f".{path.name}.{os.getpid()}.tmp"
+                    temporary.write_bytes(path.read_bytes())
+                    os.replace(temporary, self.snapshot_dir / path.name)
+            for old in self.snapshot_dir.glob("*"):
+                if old.is_file() and not old.name.startswith(".") and old.name not in names:
+                    old.unlink(missing_ok=True)
+        except OSError as error:  # a read-only disk must not stop the bot answering
+            log.warning("could not keep a copy of the FAQ in %s: %s", self.snapshot_dir, error)
 
     def refresh(self) -> bool:
         """Load the folder again if it changed and has settled; True when a new version is live."""

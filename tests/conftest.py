@@ -89,6 +89,7 @@ def server_env(line_api, tmp_path, faq_dir=SHIPPED_FAQ) -> dict[str, str]:
         "FAQ_DIR": str(faq_dir),
         "DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3",
         "FAQ_RELOAD_SECONDS": "0.5",
+        "FAQ_SNAPSHOT_DIR": str(tmp_path / "faq-last-good"),
     }
 
 

@@ -84,3 +84,26 @@ def test_the_watcher_reloads_in_the_background(small_faq):
     while answer_of(source) != "コールセンターに電話してください。" and time.monotonic() < deadline:
         time.sleep(0.05)
     assert answer_of(source) == "コールセンターに電話してください。"
+
+
+def test_a_restart_on_a_broken_folder_starts_from_the_last_good_copy(small_faq, tmp_path):
+    snapshot = tmp_path / "last-good"
+    FaqSource(small_faq, snapshot)
+    (small_faq / "10-test.yaml").write_text("category: テスト\nentries:\n  - id: card-lost\n", encoding="utf-8")
+    restarted = FaqSource(small_faq, snapshot)
+    assert answer_of(restarted) == "フリーダイヤルに電話してください。"
+    assert {Path(p.file).name for p in restarted.last_error} == {"10-test.yaml"}
+
+
+def test_without_a_good_copy_a_broken_folder_stops_the_start(small_faq, tmp_path):
+    (small_faq / "10-test.yaml").write_text("category: テスト\n", encoding="utf-8")
+    with pytest.raises(FaqError):
+        FaqSource(small_faq, tmp_path / "never-written")
+
+
+def test_the_copy_follows_the_live_folder(small_faq, tmp_path):
+    snapshot = tmp_path / "last-good"
+    source = FaqSource(small_faq, snapshot)
+    save(small_faq / "20-more.yaml", "category: もっと\nentries:\n  - id: more\n    question: もっと？\n    answer: はい。\n")
+    settle(source)
+    assert sorted(p.name for p in snapshot.iterdir()) == ["10-test.yaml", "20-more.yaml"]
