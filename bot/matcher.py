@@ -30,7 +30,7 @@ from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
 
-ANSWER_THRESHOLD = 60.0
+ANSWER_THRESHOLD = 65.0
 CHOICES_THRESHOLD = 50.0
 ANSWER_MARGIN = 5.0
 CLEAR_LEAD_THRESHOLD = 50.0
