@@ -99,10 +99,19 @@ def _draws_japanese(font) -> bool:
     return ink("マ") != ink("\U0010fffd") and ink("マ") != ink("ス")
 
 
+def _packaged_fonts() -> list[Path]:
+    """Noto Sans CJK JP from PyPI (``pip install '.[richmenu]'``), for servers without fonts."""
+    try:
+        import noto_cjk_sans_jp_bold
+    except ImportError:
+        return []
+    return [Path(str(noto_cjk_sans_jp_bold.FONT_PATH))]
+
+
 def find_font(explicit: Path | None = None) -> Path:
     from PIL import ImageFont
 
-    candidates = [explicit] if explicit else [Path(p) for p in FONT_CANDIDATES]
+    candidates = [explicit] if explicit else [Path(p) for p in FONT_CANDIDATES] + _packaged_fonts()
     for path in candidates:
         if path.is_file():
             try:
@@ -113,10 +122,19 @@ def find_font(explicit: Path | None = None) -> Path:
                 return path
     if explicit:
         raise FontNotFound(f"{explicit} は日本語を表示できるフォントではありません — 日本語フォント（例: Noto Sans CJK JP、IPAexゴシック）を --font で指定してください")
-    raise FontNotFound("日本語フォントが見つかりません — --font でフォントファイル（.ttf / .otf / .ttc）を指定するか、--image で画像を指定してください")
+    raise FontNotFound("日本語フォントが見つかりません — pip install '.[richmenu]' でフォントを入れるか、--font でフォントファイル（.ttf / .otf / .ttc）を、--image で画像を指定してください")
 
 
 def _wrap(text: str, font, width: int) -> list[str]:
+    """Lines that fit ``width``: cut after 「・」 or a particle where possible, not inside a word."""
+    if font.getlength(text) <= width:
+        return [text]
+    for mark in ("・", "の", "に", "と"):
+        cut = text.find(mark)
+        if 0 < cut < len(text) - 1:
+            head, tail = text[: cut + 1], text[cut + 1 :]
+            if font.getlength(head) <= width and font.getlength(tail) <= width:
+                return [head.rstrip("・"), tail]
     lines, current = [], ""
     for char in text:
         if current and font.getlength(current + char) > width:
@@ -126,22 +144,35 @@ def _wrap(text: str, font, width: int) -> list[str]:
     return lines + [current]
 
 
+def _fitted(label: str, font_path: Path, width: int, height: int):
+    """The largest letters (150 px down to 60) at which the label fits the tile; one line first."""
+    from PIL import ImageFont
+
+    for size in range(150, 59, -10):
+        font = ImageFont.truetype(str(font_path), size)
+        if font.getlength(label) <= width:
+            if size >= 100:
+                return font, [label]
+            break
+    for size in range(130, 59, -10):
+        font = ImageFont.truetype(str(font_path), size)
+        lines = _wrap(label, font, width)
+        if len(lines) * size * 1.25 <= height:
+            return font, lines
+    return font, _wrap(label, font, width)
+
+
 def draw_image(buttons: list[MenuButton], font_path: Path) -> bytes:
     """A PNG with one coloured tile per button and its label in large letters."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     width, height, boxes = bounds(len(buttons))
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     for button, (x, y, w, h) in zip(buttons, boxes):
         draw.rounded_rectangle((x + 12, y + 12, x + w - 12, y + h - 12), radius=48, fill=button.colour)
-        size = 150
-        while True:
-            font = ImageFont.truetype(str(font_path), size)
-            lines = _wrap(button.label, font, w - 120)
-            if len(lines) * size * 1.25 <= h - 120 or size <= 60:
-                break
-            size -= 10
+        font, lines = _fitted(button.label, font_path, w - 120, h - 120)
+        size = font.size
         top = y + (h - len(lines) * size * 1.25) / 2
         for n, line in enumerate(lines):
             draw.text((x + w / 2, top + n * size * 1.25), line, font=font, fill="white", anchor="ma")
