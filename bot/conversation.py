@@ -10,7 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from linebot.v3.webhooks import FollowEvent, MessageEvent, PostbackEvent, TextMessageContent
+from linebot.v3.webhooks import (
+    FollowEvent,
+    GroupSource,
+    MessageEvent,
+    PostbackEvent,
+    RoomSource,
+    TextMessageContent,
+)
 
 from . import class_replies
 from .class_search import ScheduleRequest
@@ -36,12 +43,18 @@ class Conversation:
 
     @staticmethod
     def expects_reply(event: object) -> bool:
-        return isinstance(event, (MessageEvent, PostbackEvent, FollowEvent))
+        """Every message in a 1:1 chat; in a group or room, only a message that mentions the bot
+        (a family group that added the bot must not get an answer to each of its messages)."""
+        if not isinstance(event, (MessageEvent, PostbackEvent, FollowEvent)):
+            return False
+        if isinstance(getattr(event, "source", None), (GroupSource, RoomSource)) and isinstance(event, MessageEvent):
+            return _mentions_the_bot(event.message)
+        return True
 
     def reply_to(self, event: object, responder: Responder) -> Reply | None:
         if isinstance(event, MessageEvent):
             if isinstance(event.message, TextMessageContent):
-                return self._text(event, event.message.text, responder)
+                return self._text(event, _without_mentions(event.message), responder)
             return responder.unsupported()  # sticker, image, video, audio, file, location
         if isinstance(event, PostbackEvent):
             return self._postback(event, event.postback.data, responder)
@@ -137,3 +150,17 @@ class Conversation:
         if now - self._purged_at >= PURGE_EVERY_SECONDS:
             self._purged_at = now
             self.storage.forget_questions_before(now - retention_days * DAY)
+
+
+def _mentions_the_bot(message: object) -> bool:
+    mention = getattr(message, "mention", None)
+    return any(getattr(m, "is_self", False) for m in (mention.mentionees if mention else ()))
+
+
+def _without_mentions(message: TextMessageContent) -> str:
+    """The text with every @mention cut out: 「@さくら町ボット 教室はいつ」 asks 「教室はいつ」."""
+    text = message.text
+    mentionees = message.mention.mentionees if message.mention else []
+    for mentionee in sorted(mentionees, key=lambda m: m.index, reverse=True):
+        text = text[: mentionee.index] + text[mentionee.index + mentionee.length :]
+    return text.strip() or message.text

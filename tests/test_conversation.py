@@ -104,3 +104,18 @@ def test_media_gets_the_unsupported_reply(conversation, responder, kind):
 def test_membership_events_expect_no_reply(conversation, responder, event):
     assert not conversation.expects_reply(parsed(event))
     assert conversation.reply_to(parsed(event), responder) is None
+
+
+GROUP = {"type": "group", "groupId": "C0000000000000000000000000000000", "userId": ev.USER_ID}
+
+
+def test_in_a_group_a_message_without_a_mention_gets_no_reply(conversation):
+    assert not conversation.expects_reply(parsed(ev.text("マイナンバーカードをなくした", source=GROUP)))
+
+
+def test_in_a_group_a_message_that_mentions_the_bot_is_answered_without_the_mention(conversation, responder):
+    event = ev.text("@さくら町ボット マイナンバーカードをなくした", source=GROUP)
+    event["message"]["mention"] = {"mentionees": [{"index": 0, "length": 9, "type": "user", "userId": "Ubot", "isSelf": True}]}
+    assert conversation.expects_reply(parsed(event))
+    reply = conversation.reply_to(parsed(event), responder)
+    assert reply.match.id == "mynumber-lost"
