@@ -17,6 +17,10 @@ from .reply_types import Button, ClassOffer, Reply
 SeatsTaken = Callable[[str], int]
 BOOK_LABEL = "申し込む"
 MY_BOOKINGS_LABEL = "予約の確認"
+_MENU = Button("メニュー", "menu")
+_MY_BOOKINGS = Button(MY_BOOKINGS_LABEL, "class:mine")
+_OTHER_CLASSES = Button("ほかの教室を見る", "class:list")
+_ALL_CLASSES = Button("教室を見る", "class:list")
 MY_BOOKINGS_WORDS = {"予約の確認", "予約確認", "よやくのかくにん", "申し込みの確認", "予約を確認したい", "わたしの予約", "私の予約"}
 
 
@@ -81,17 +85,17 @@ def confirm_booking(course: SmartphoneClass) -> Reply:
 def booked(course: SmartphoneClass, booking_id: int) -> Reply:
     text = "\n".join(["申し込みました。", f"受付番号：{booking_id}", ""] + describe(course) + [
         "", "前の日に、LINEでお知らせします。", "行けなくなったときは「予約の確認」から取り消してください。"])
-    return Reply("none", text, (Button(MY_BOOKINGS_LABEL, "class:mine"), Button("メニュー", "menu")))
+    return Reply("none", text, (_MY_BOOKINGS, _MENU))
 
 
 def already_booked(course: SmartphoneClass, booking_id: int) -> Reply:
     text = "\n".join([f"この教室には、もう申し込んでいます（受付番号：{booking_id}）。", ""] + describe(course))
-    return Reply("none", text, (Button(MY_BOOKINGS_LABEL, "class:mine"), Button("メニュー", "menu")))
+    return Reply("none", text, (_MY_BOOKINGS, _MENU))
 
 
 def full(course: SmartphoneClass) -> Reply:
     return Reply("none", f"ごめんなさい。「{course.title}」（{course.when()}）は満席になりました。\nほかの日の教室をえらんでください。",
-                 (Button("ほかの教室を見る", "class:list"), Button("メニュー", "menu")))
+                 (_OTHER_CLASSES, _MENU))
 
 
 def not_open(course: SmartphoneClass | None, contact_text: str) -> Reply:
@@ -101,7 +105,7 @@ def not_open(course: SmartphoneClass | None, contact_text: str) -> Reply:
         text = f"「{course.title}」は LINE では申し込めません。\n申し込み：{course.apply_method or 'お問い合わせください'}\n\n{contact_text}"
     else:
         text = f"「{course.title}」（{course.when()}）の申し込みは、しめきりました。"
-    return Reply("none", text, (Button("ほかの教室を見る", "class:list"), Button("メニュー", "menu")))
+    return Reply("none", text, (_OTHER_CLASSES, _MENU))
 
 
 def my_bookings(faq: Faq, bookings: list, now: dt.datetime) -> Reply:
@@ -109,7 +113,7 @@ def my_bookings(faq: Faq, bookings: list, now: dt.datetime) -> Reply:
     ahead = {c.no: c for c in upcoming(faq.classes, now)}
     mine = [(b, ahead[b.class_no]) for b in bookings if b.class_no in ahead]
     if not mine:
-        return Reply("none", "申し込んでいる教室はありません。", (Button("教室を見る", "class:list"), Button("メニュー", "menu")))
+        return Reply("none", "申し込んでいる教室はありません。", (_ALL_CLASSES, _MENU))
     lines = ["申し込んでいる教室です。"]
     buttons = []
     for booking, course in mine[:11]:
@@ -117,7 +121,7 @@ def my_bookings(faq: Faq, bookings: list, now: dt.datetime) -> Reply:
         lines.extend(describe(course))
         lines.append(f"  受付番号：{booking.id}")
         buttons.append(Button(fit_label(f"取り消す {course.date.month}/{course.date.day} {course.title}"), f"class:cancel:{booking.id}"))
-    return Reply("none", "\n".join(lines), tuple(buttons) + (Button("メニュー", "menu"),))
+    return Reply("none", "\n".join(lines), tuple(buttons) + (_MENU,))
 
 
 def confirm_cancel(course: SmartphoneClass, booking_id: int) -> Reply:
@@ -127,9 +131,9 @@ def confirm_cancel(course: SmartphoneClass, booking_id: int) -> Reply:
 
 def cancelled(course: SmartphoneClass | None) -> Reply:
     what = f"「{course.title}」（{course.when()}）の" if course else ""
-    return Reply("none", f"{what}予約を取り消しました。", (Button("教室を見る", "class:list"), Button("メニュー", "menu")))
+    return Reply("none", f"{what}予約を取り消しました。", (_ALL_CLASSES, _MENU))
 
 
 def nothing_to_cancel() -> Reply:
     return Reply("none", "その予約は見つかりませんでした。もう取り消してあるかもしれません。",
-                 (Button(MY_BOOKINGS_LABEL, "class:mine"), Button("メニュー", "menu")))
+                 (_MY_BOOKINGS, _MENU))

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from .errors import Problem
 from .faq import LABEL_LIMIT, Category, Entry, Faq, Link
 from .faq_writer import category_yaml, opening_comments
+from .files import replace_file
 from .loader import ANSWER_LIMIT, ID_PATTERN, read_faq
 from .textnorm import utf16_length
 
@@ -226,7 +227,7 @@ def import_workbook(path: Path, faq_dir: Path) -> list[str]:
         texts[category.file] = category_yaml(category, comments)
     _check_as_a_folder(faq_dir, texts)
     for file, text in texts.items():
-        _replace(faq_dir / file, text)
+        replace_file(faq_dir / file, text.encode("utf-8"))
     return sorted(texts)
 
 
@@ -245,10 +246,3 @@ def _check_as_a_folder(faq_dir: Path, texts: dict[str, str]) -> None:
 
 def _without_folder(problem: Problem, folder: Path) -> str:
     return str(problem).replace(str(folder) + os.sep, "")
-
-
-def _replace(target: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix="." + target.name, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-    os.replace(temporary, target)

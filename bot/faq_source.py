@@ -9,13 +9,13 @@ keeps the last good version and reports the problem (log and ``/healthz``).
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import FaqError, Problem
+from .files import replace_file
 from .loader import load_faq
 from .replies import Responder
 
@@ -64,9 +64,7 @@ class FaqSource:
             # version that loaded, and say what is wrong, as a live reload would.
             if self.snapshot_dir is None or not any(self.snapshot_dir.glob("*.yaml")):
                 raise
-            started = time.perf_counter()
-            responder = Responder(load_faq(self.snapshot_dir))
-            self.loaded = Loaded(responder, time.time(), time.perf_counter() - started, marks)
+            self.loaded = self._load(marks, self.snapshot_dir)
             self.last_error, self.last_error_at = error.problems, time.time()
             for problem in error.problems:
                 log.error("FAQ not loaded, started from the last good version: %s", problem)
@@ -75,11 +73,12 @@ class FaqSource:
     def responder(self) -> Responder:
         return self.loaded.responder
 
-    def _load(self, marks: Fingerprint) -> Loaded:
+    def _load(self, marks: Fingerprint, folder: Path | None = None) -> Loaded:
         started = time.perf_counter()
-        responder = Responder(load_faq(self.faq_dir))
+        responder = Responder(load_faq(folder or self.faq_dir))
         loaded = Loaded(responder, time.time(), time.perf_counter() - started, marks)
-        self._keep_snapshot()
+        if folder is None:
+            self._keep_snapshot()
         return loaded
 
     def _keep_snapshot(self) -> None:
@@ -92,9 +91,7 @@ class FaqSource:
             for path in self.faq_dir.glob("*"):
                 if path.suffix in (".yaml", ".csv") and path.is_file():
                     names.add(path.name)
-                    temporary = self.snapshot_dir / f".{path.name}.{os.getpid()}.tmp"
-                    temporary.write_bytes(path.read_bytes())
-                    os.replace(temporary, self.snapshot_dir / path.name)
+                    replace_file(self.snapshot_dir / path.name, path.read_bytes())
             for old in self.snapshot_dir.glob("*"):
                 if old.is_file() and not old.name.startswith(".") and old.name not in names:
                     old.unlink(missing_ok=True)

@@ -15,7 +15,7 @@ from .class_search import ScheduleRequest, schedule_request
 from .classes import JST
 from .faq import Entry, Faq, fit_label
 from .privacy import contains_my_number
-from .reply_types import Button, ClassOffer, Reply
+from .reply_types import Button, Reply
 from .matcher import Match, Matcher
 from .textnorm import normalize
 

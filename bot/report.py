@@ -15,7 +15,7 @@ from .csv_export import excel_csv
 from .faq import Faq
 from .matcher import Matcher
 from .storage import LoggedQuestion
-from .textnorm import normalize, to_hiragana
+from .textnorm import to_hiragana
 
 JST = dt.timezone(dt.timedelta(hours=9))
 EXAMPLES_PER_GROUP = 3

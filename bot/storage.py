@@ -195,7 +195,7 @@ class Storage:
 
     def claim_event(self, event_id: str, now: float | None = None) -> bool:
         """True the first time ``event_id`` is seen by any worker; False for a redelivery."""
-        now = time.time() if now is None else now
+        now = _moment(now)
         try:
             with self.engine.begin() as connection:
                 connection.execute(insert(delivered_events).values(event_id=event_id, received_at=now))
@@ -215,7 +215,7 @@ class Storage:
                      score: float = 0.0, candidates: list[dict] | None = None, now: float | None = None) -> int:
         """Store one (already redacted) question; returns its id for the feedback buttons."""
         values = dict(
-            asked_at=time.time() if now is None else now, resident=resident, question=question, status=status,
+            asked_at=_moment(now), resident=resident, question=question, status=status,
             entry_id=entry_id, score=round(score, 1), candidates=json.dumps(candidates or [], ensure_ascii=False),
         )
         with self.engine.begin() as connection:
@@ -239,7 +239,7 @@ class Storage:
         with self.engine.begin() as connection:
             connection.execute(insert(feedback).values(
                 question_id=question_id, entry_id=logged.entry_id, helpful=helpful,
-                given_at=time.time() if now is None else now,
+                given_at=_moment(now),
             ))
         return True
 
@@ -282,7 +282,7 @@ class Storage:
                 connection.execute(insert(class_seats).values(class_no=class_no, taken=0))
         except IntegrityError:
             pass  # the row is there already
-        now = time.time() if now is None else now
+        now = _moment(now)
         try:
             with self.engine.begin() as connection:
                 # The UPDATE comes first: it takes the write lock before anything is read.
@@ -310,7 +310,7 @@ class Storage:
                 return None
             done = connection.execute(
                 update(bookings).where(bookings.c.id == booking_id, bookings.c.cancelled_at.is_(None))
-                .values(cancelled_at=time.time() if now is None else now, user_token=None)
+                .values(cancelled_at=_moment(now), user_token=None)
             ).rowcount
             if done:
                 connection.execute(update(class_seats).where(class_seats.c.class_no == row.class_no)
@@ -342,7 +342,7 @@ class Storage:
     def mark_reminded(self, booking_id: int, now: float | None = None) -> None:
         with self.engine.begin() as connection:
             connection.execute(update(bookings).where(bookings.c.id == booking_id)
-                               .values(reminded_at=time.time() if now is None else now))
+                               .values(reminded_at=_moment(now)))
 
     def forget_user_ids_before(self, class_date: str) -> int:
         """Clear the encrypted LINE ids of bookings for classes before ``class_date``."""
@@ -359,6 +359,11 @@ def _logged(row) -> LoggedQuestion:
     return LoggedQuestion(
         row.id, row.asked_at, row.resident, row.question, row.status, row.entry_id, row.score, json.loads(row.candidates)
     )
+
+
+def _moment(now: float | None) -> float:
+    """``now`` if a caller (a test, a replay) gave one, else the current time."""
+    return time.time() if now is None else now
 
 
 def _booking(row) -> Booking:
