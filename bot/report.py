@@ -15,7 +15,8 @@ from .csv_export import excel_csv
 from .faq import Faq
 from .matcher import Matcher
 from .storage import LoggedQuestion
-from .textnorm import to_hiragana
+from .smalltalk import smalltalk_kind
+from .textnorm import normalize, to_hiragana
 
 JST = dt.timezone(dt.timedelta(hours=9))
 EXAMPLES_PER_GROUP = 3
@@ -141,7 +142,7 @@ def group_unanswered(questions: list[LoggedQuestion], faq: Faq, matcher: Matcher
     weights = _Weights(faq, matcher)
     groups: list[tuple[Group, dict[str, float]]] = []
     for question in questions:
-        if question.status != "none" or matcher.match(question.question).smalltalk:
+        if question.status != "none" or smalltalk_kind(normalize(question.question)):
             continue
         vector = weights.vector(question.question)
         scored = [(_cosine(vector, centre), n) for n, (_, centre) in enumerate(groups)]
