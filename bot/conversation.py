@@ -8,7 +8,6 @@ bot does not talk back to give ``None``.
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from linebot.v3.webhooks import (
     FollowEvent,
@@ -71,14 +70,15 @@ class Conversation:
         return resident_key(user_id, self.secret_key) if user_id else "-"
 
     def _text(self, event: object, text: str, responder: Responder) -> Reply:
-        now = time.time()
+        moment = self.clock()
+        now = moment.timestamp()
         if contains_my_number(text):
             self.storage.log_question(resident=self._resident(event), question=NOT_KEPT, status="blocked", now=now)
             return responder.my_number_warning()
         question = redact(text)
         if normalize(question).strip("。.!！?？ ") in class_replies.MY_BOOKINGS_WORDS:
             return self._classes(event, "mine", responder)
-        reply = responder.answer(question, now=self.clock(), seats_taken=self.storage.seats_taken)
+        reply = responder.answer(question, now=moment, seats_taken=self.storage.seats_taken)
         match = reply.match
         question_id = self.storage.log_question(
             resident=self._resident(event),
@@ -106,23 +106,28 @@ class Conversation:
     def _classes(self, event: object, action: str, responder: Responder) -> Reply:
         """Booking in LINE: 申し込む → confirm → booked; 予約の確認 → cancel → confirm → cancelled."""
         verb, _, value = action.partition(":")
-        now = self.clock()
-        faq = responder.faq
-        if verb == "list":
-            return responder.class_schedule(ScheduleRequest(), now, self.storage.seats_taken)
         resident = self._resident(event)
         if verb == "mine":
-            return class_replies.my_bookings(faq, self.storage.bookings_of(resident), now)
+            return class_replies.my_bookings(responder.faq, self.storage.bookings_of(resident), self.clock())
         if verb in ("cancel", "cancel-ok"):
-            booking = next((b for b in self.storage.bookings_of(resident) if str(b.id) == value), None)
-            if booking is None:
-                return class_replies.nothing_to_cancel()
-            course = class_replies.find_course(faq, booking.class_no)
-            if verb == "cancel" and course is not None:
-                return class_replies.confirm_cancel(course, booking.id)
-            self.storage.cancel(booking.id, resident)
-            return class_replies.cancelled(course)
-        course = class_replies.find_course(faq, value)
+            return self._cancel(resident, value, confirmed=verb == "cancel-ok", responder=responder)
+        if verb in ("book", "confirm"):
+            return self._book(event, resident, value, confirmed=verb == "confirm", responder=responder)
+        return responder.class_schedule(ScheduleRequest(), self.clock(), self.storage.seats_taken)  # "list"
+
+    def _cancel(self, resident: str, booking_id: str, confirmed: bool, responder: Responder) -> Reply:
+        booking = next((b for b in self.storage.bookings_of(resident) if str(b.id) == booking_id), None)
+        if booking is None:
+            return class_replies.nothing_to_cancel()
+        course = class_replies.find_course(responder.faq, booking.class_no)
+        if not confirmed and course is not None:
+            return class_replies.confirm_cancel(course, booking.id)
+        self.storage.cancel(booking.id, resident)
+        return class_replies.cancelled(course)
+
+    def _book(self, event: object, resident: str, class_no: str, confirmed: bool, responder: Responder) -> Reply:
+        now = self.clock()
+        course = class_replies.find_course(responder.faq, class_no)
         if course is None or not course.bookable or not course.booking_open(now):
             return class_replies.not_open(course, responder.contact_text())
         user_id = self._user_id(event)
@@ -131,7 +136,7 @@ class Conversation:
         existing = self.storage.booking_of(course.no, resident)
         if existing is not None:
             return class_replies.already_booked(course, existing.id)
-        if verb == "book":
+        if not confirmed:
             if self.storage.seats_taken(course.no) >= course.capacity:
                 return class_replies.full(course)
             return class_replies.confirm_booking(course)
