@@ -50,7 +50,7 @@ def describe(course: SmartphoneClass) -> list[str]:
 
 
 def schedule(faq: Faq, request: ScheduleRequest, now: dt.datetime, seats_taken: SeatsTaken | None,
-             contact_text: str, buttons: tuple[Button, ...]) -> tuple[str, tuple[ClassOffer, ...]]:
+             contact_text: str) -> tuple[str, tuple[ClassOffer, ...]]:
     """The text and the offers for a question about class dates."""
     found = find_classes(faq.classes, request, now)
     heading = "次のスマホ教室です。"

@@ -70,10 +70,18 @@ class Responder:
             lines.append(f"受付：{contact.hours}")
         return "\n".join(lines)
 
-    def category_buttons(self) -> tuple[Button, ...]:
-        # One place is kept for 職員に聞きたい, which the menu and the fallback add.
-        categories = self.faq.categories[: BUTTON_LIMIT - 1]
-        return tuple(Button(fit_label(c.name), f"category:{c.file}") for c in categories)
+    def category_buttons(self, page: int = 0) -> tuple[Button, ...]:
+        """The categories as buttons, leaving one place for 職員に聞きたい; a town with more
+        categories than fit gets them page by page behind 「つぎへ」."""
+        categories = self.faq.categories
+        if len(categories) <= BUTTON_LIMIT - 1:
+            return tuple(Button(fit_label(c.name), f"category:{c.file}") for c in categories)
+        size = BUTTON_LIMIT - 2
+        pages = -(-len(categories) // size)
+        page = min(max(page, 0), pages - 1)
+        shown = categories[page * size : (page + 1) * size]
+        buttons = tuple(Button(fit_label(c.name), f"category:{c.file}") for c in shown)
+        return buttons + (Button(NEXT_PAGE_LABEL, f"menu:{(page + 1) % pages}"),)
 
     def _standard_buttons(self) -> tuple[Button, ...]:
         return (Button(MENU_LABEL, "menu"), Button(CONTACT_LABEL, "contact"))
@@ -82,8 +90,8 @@ class Responder:
     def greeting(self) -> Reply:
         return Reply("none", self.message("greeting"), self.category_buttons())
 
-    def menu(self) -> Reply:
-        return Reply("none", self.message("menu"), self.category_buttons() + (Button(CONTACT_LABEL, "contact"),))
+    def menu(self, page: int = 0) -> Reply:
+        return Reply("none", self.message("menu"), self.category_buttons(page) + (Button(CONTACT_LABEL, "contact"),))
 
     def contact(self) -> Reply:
         return Reply("none", self.contact_text(), (Button(MENU_LABEL, "menu"),))
@@ -149,12 +157,12 @@ class Responder:
             if value == "list":
                 return self.class_schedule(ScheduleRequest(), dt.datetime.now(JST))
             return Reply("none", "教室の申し込みと予約の確認は、LINE でできます。", (Button(MENU_LABEL, "menu"),))
-        return self.menu()
+        return self.menu(int(value) if value.isdigit() else 0)
 
     def class_schedule(self, request: ScheduleRequest, now: dt.datetime, seats_taken: SeatsTaken | None = None,
                        match: Match | None = None) -> Reply:
         """Upcoming classes for a question about dates; ``status`` follows the FAQ match."""
-        text, offers = class_replies.schedule(self.faq, request, now, seats_taken, self.contact_text(), ())
+        text, offers = class_replies.schedule(self.faq, request, now, seats_taken, self.contact_text())
         buttons = self._standard_buttons()
         if any(o.course.bookable for o in offers):
             buttons = (Button(class_replies.MY_BOOKINGS_LABEL, "class:mine"),) + buttons

@@ -1,0 +1,36 @@
+from bot.faq import Category, Entry, Faq, Settings
+from bot.replies import BUTTON_LIMIT, Responder
+
+
+def town_with(categories: int) -> Responder:
+    made = tuple(
+        Category(f"分類{n}", f"{n:02d}-c.yaml", (Entry(f"e{n}", f"質問{n}は？", "答え。", f"分類{n}"),))
+        for n in range(categories)
+    )
+    return Responder(Faq(made, {}, Settings(municipality="テスト町")))
+
+
+def test_a_menu_with_few_categories_shows_them_all_and_staff():
+    reply = town_with(3).menu()
+    assert [b.action for b in reply.buttons] == ["category:00-c.yaml", "category:01-c.yaml", "category:02-c.yaml", "contact"]
+
+
+def test_a_menu_with_more_categories_than_fit_pages_with_next():
+    responder = town_with(25)
+    first = responder.menu()
+    assert len(first.buttons) == BUTTON_LIMIT
+    assert [b.label for b in first.buttons][-2:] == ["つぎへ", "職員に聞きたい"]
+    second = responder.action(first.buttons[-2].action)
+    assert second.buttons[0].action == "category:11-c.yaml"
+    third = responder.action(second.buttons[-2].action)
+    assert [b.action for b in third.buttons][:3] == ["category:22-c.yaml", "category:23-c.yaml", "category:24-c.yaml"]
+    assert third.buttons[-2].action == "menu:0"  # back to the first page
+
+
+def test_every_category_is_reachable_from_the_menu():
+    responder = town_with(25)
+    seen, page = set(), responder.menu()
+    for _ in range(5):
+        seen |= {b.action for b in page.buttons if b.action.startswith("category:")}
+        page = responder.action(page.buttons[-2].action)
+    assert len(seen) == 25
