@@ -1,12 +1,15 @@
+from importlib import metadata
+
 from sqlalchemy import create_engine
 
 import line_events as ev
+from bot import __version__
 
 
 def test_health_reports_entries_load_time_and_version(client):
     health = client.get("/healthz").get_json()
     assert health["entries"] == 66
-    assert health["version"] == "0.1.0"
+    assert health["version"] == __version__ == metadata.version("line-digital-desk-bot")
     assert health["loaded_at"].endswith("+00:00") and health["load_seconds"] > 0
     assert health["last_error"] is None
 
