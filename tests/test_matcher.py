@@ -121,3 +121,8 @@ def test_a_close_call_goes_to_the_entry_asked_most_alike(matcher):
     # 有効期限 and 次のカード share their words; the resident's wording decides.
     match = matcher.match("マイナンバーカードはいつまで使えるのでしょうか")
     assert (match.status, match.id) == ("answer", "mynumber-validity")
+
+
+def test_a_time_word_is_not_respelt_as_a_faq_word(matcher):
+    # 昨日 and 機能 are both きのう; 昨日 is the resident's story, not a misspelling.
+    assert "機能" not in [w.term for w in matcher.read_question("昨日マイナンバーカードを落とした")]
