@@ -99,3 +99,12 @@ def test_python_dash_m_bot_runs():
 def test_ask_shows_the_my_number_warning_as_line_would(runner):
     result = run(runner, "ask", "--faq", str(SHIPPED_FAQ), "番号は1234-5678-9012です")
     assert result.output.startswith("マイナンバー（12けたの番号）は、ここに送らないでください。")
+
+
+def test_serve_refuses_to_start_without_the_channel_secret(runner):
+    result = runner.invoke(cli, ["serve"], env={"LINE_CHANNEL_SECRET": "", "LINE_CHANNEL_ACCESS_TOKEN": "t"})
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: LINE_CHANNEL_SECRET が設定されていません — LINE Developers のチャネル設定にある値を"
+        "環境変数 LINE_CHANNEL_SECRET に入れてから起動してください\n"
+    )
