@@ -16,6 +16,7 @@ from linebot.v3.webhooks import (
     PostbackEvent,
     RoomSource,
     TextMessageContent,
+    UnsendEvent,
 )
 
 from . import class_replies
@@ -49,6 +50,11 @@ class Conversation:
         if isinstance(getattr(event, "source", None), (GroupSource, RoomSource)) and isinstance(event, MessageEvent):
             return _mentions_the_bot(event.message)
         return True
+
+    def observe(self, event: object) -> None:
+        """What an event without a reply changes: an unsent message is deleted from the log."""
+        if isinstance(event, UnsendEvent):
+            self.storage.forget_message(resident_key(event.unsend.message_id, self.secret_key))
 
     def reply_to(self, event: object, responder: Responder) -> Reply | None:
         if isinstance(event, MessageEvent):
@@ -88,6 +94,7 @@ class Conversation:
             score=match.score if match else 0.0,
             candidates=[{"id": c.id, "score": c.score} for c in match.candidates] if match else [],
             now=now,
+            message_key=resident_key(event.message.id, self.secret_key) if isinstance(event, MessageEvent) else None,
         )
         self._forget_old_questions(now, responder.faq.settings.retention_days)
         return responder.with_feedback(reply, question_id) if reply.status == "answer" else reply

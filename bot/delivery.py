@@ -99,6 +99,7 @@ class Dispatcher:
             return
         reply_token = getattr(event, "reply_token", None)
         if not reply_token or not self.conversation.expects_reply(event):
+            self.conversation.observe(event)
             log.info("event needs no reply: event=%s type=%s", event_id, kind)
             return
         # Claimed before the question is logged, so a redelivered copy is neither answered nor logged twice.

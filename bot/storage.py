@@ -62,8 +62,11 @@ questions = Table(
     Column("entry_id", String(200)),
     Column("score", Float, nullable=False, default=0.0),
     Column("candidates", Text, nullable=False, default="[]"),
+    # A keyed hash of LINE's message id, so that a message the resident unsends is deleted here too.
+    Column("message_key", String(64)),
 )
 Index("questions_asked_at", questions.c.asked_at)
+Index("questions_message_key", questions.c.message_key)
 
 feedback = Table(
     "feedback",
@@ -136,6 +139,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # Deleted questions (retention, unsent messages) are overwritten, not left in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -212,11 +217,13 @@ class Storage:
 
     # -- the question log ---------------------------------------------------------------------
     def log_question(self, *, resident: str, question: str, status: str, entry_id: str | None = None,
-                     score: float = 0.0, candidates: list[dict] | None = None, now: float | None = None) -> int:
+                     score: float = 0.0, candidates: list[dict] | None = None, now: float | None = None,
+                     message_key: str | None = None) -> int:
         """Store one (already redacted) question; returns its id for the feedback buttons."""
         values = dict(
             asked_at=_moment(now), resident=resident, question=question, status=status,
             entry_id=entry_id, score=round(score, 1), candidates=json.dumps(candidates or [], ensure_ascii=False),
+            message_key=message_key,
         )
         with self.engine.begin() as connection:
             return connection.execute(insert(questions).values(**values)).inserted_primary_key[0]
@@ -251,6 +258,13 @@ class Storage:
                 .where(feedback.c.given_at >= moment).order_by(feedback.c.id)
             )
             return [tuple(row) for row in rows]
+
+    def forget_message(self, message_key: str) -> int:
+        """Delete the question (and its feedback) of a message the resident unsent."""
+        with self.engine.begin() as connection:
+            ids = select(questions.c.id).where(questions.c.message_key == message_key)
+            connection.execute(delete(feedback).where(feedback.c.question_id.in_(ids)))
+            return connection.execute(delete(questions).where(questions.c.message_key == message_key)).rowcount
 
     def forget_questions_before(self, moment: float) -> int:
         """Delete questions (and their feedback) asked before ``moment``; returns how many."""

@@ -82,3 +82,9 @@ def join(**options) -> dict:
 
 def leave(**options) -> dict:
     return _base("leave", reply=False, source={"type": "group", "groupId": "C0000000000000000000000000000000"}, **options)
+
+
+def unsend(message_id: str, **options) -> dict:
+    event = _base("unsend", reply=False, **options)
+    event["unsend"] = {"messageId": message_id}
+    return event

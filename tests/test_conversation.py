@@ -119,3 +119,11 @@ def test_in_a_group_a_message_that_mentions_the_bot_is_answered_without_the_ment
     assert conversation.expects_reply(parsed(event))
     reply = conversation.reply_to(parsed(event), responder)
     assert reply.match.id == "mynumber-lost"
+
+
+def test_an_unsent_message_is_deleted_from_the_log(conversation, storage, responder):
+    kept, unsent = ev.text("スマホ教室の持ち物"), ev.text("山田花子です。カードをなくした")
+    conversation.reply_to(parsed(kept), responder)
+    conversation.reply_to(parsed(unsent), responder)
+    conversation.observe(parsed(ev.unsend(unsent["message"]["id"])))
+    assert [q.question for q in logged(storage)] == ["スマホ教室の持ち物"]
