@@ -270,3 +270,17 @@ def test_an_answer_offers_solved_and_unsolved_and_unsolved_gives_the_contact(ser
     assert labels[-4:] == ["解決した", "解決しない", "メニュー", "職員に聞きたい"]
     unsolved = dict(buttons(request))["解決しない"]
     assert "0000-00-0000" in texts(send(server, fake_api, ev.postback(unsolved)))
+
+
+def test_an_unsent_message_leaves_the_question_log(server, fake_api):
+    from bot.storage import Storage
+
+    said = ev.text("山田花子です。スマホ教室の持ち物は？")
+    send(server, fake_api, said)
+    storage = Storage(server.env["DATABASE_URL"])
+    assert any("山田花子" in q.question for q in storage.questions_since(0))
+    assert post(server, ev.body_of(ev.unsend(said["message"]["id"])))[0] == 200
+    deadline = time.monotonic() + 5
+    while any("山田花子" in q.question for q in storage.questions_since(0)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any("山田花子" in q.question for q in storage.questions_since(0))
