@@ -23,9 +23,8 @@ from . import class_replies
 from .class_search import ScheduleRequest
 from .classes import JST
 from .privacy import contains_my_number, redact, resident_key
-from .replies import Reply, Responder
+from .replies import Reply, Responder, command_key
 from .storage import Storage
-from .textnorm import normalize
 from .user_ids import UserIdBox
 
 NOT_KEPT = "（マイナンバーがふくまれていたため記録していません）"
@@ -82,7 +81,7 @@ class Conversation:
             self.storage.log_question(resident=self._resident(event), question=NOT_KEPT, status="blocked", now=now)
             return responder.my_number_warning()
         question = redact(text)
-        if normalize(question).strip("。.!！?？ ") in class_replies.MY_BOOKINGS_WORDS:
+        if command_key(question) in class_replies.MY_BOOKINGS_WORDS:
             return self._classes(event, "mine", responder)
         reply = responder.answer(question, now=moment, seats_taken=self.storage.seats_taken)
         match = reply.match

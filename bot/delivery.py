@@ -12,13 +12,14 @@ import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, ReplyMessageRequest
+from linebot.v3.messaging import ReplyMessageRequest
 from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import EventMode
 from urllib3.exceptions import HTTPError as TransportError
 
 from .conversation import Conversation
 from .faq_source import FaqSource
+from .line_api import messaging_api
 from .line_messages import line_messages
 from .storage import Storage
 
@@ -43,9 +44,7 @@ class ReplySender:
     """
 
     def __init__(self, endpoint: str, access_token: str):
-        configuration = Configuration(host=endpoint, access_token=access_token)
-        configuration.retries = 0  # the one retry below is ours, and logged
-        self.api = MessagingApi(ApiClient(configuration))
+        self.api = messaging_api(endpoint, access_token, retries=0)  # the one retry below is ours, and logged
 
     def send(self, reply_token: str, messages: list, event_id: str) -> bool:
         request = ReplyMessageRequest(replyToken=reply_token, messages=messages)

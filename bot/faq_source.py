@@ -24,16 +24,20 @@ log = logging.getLogger(__name__)
 Fingerprint = tuple[tuple[str, int, int], ...]
 
 
+def faq_files(faq_dir: Path) -> list[Path]:
+    """Every file the FAQ is read from: the categories, synonyms, settings and classes.csv."""
+    return sorted(p for p in faq_dir.glob("*") if p.suffix in (".yaml", ".csv") and p.is_file())
+
+
 def fingerprint(faq_dir: Path) -> Fingerprint:
     """Name, modification time and size of every file the FAQ is read from."""
     marks = []
-    for path in sorted(faq_dir.glob("*")):
-        if path.suffix in (".yaml", ".csv") and path.is_file():
-            try:
-                stat = path.stat()
-            except FileNotFoundError:  # removed between glob and stat
-                continue
-            marks.append((path.name, stat.st_mtime_ns, stat.st_size))
+    for path in faq_files(faq_dir):
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed between glob and stat
+            continue
+        marks.append((path.name, stat.st_mtime_ns, stat.st_size))
     return tuple(marks)
 
 
@@ -88,10 +92,9 @@ class FaqSource:
         try:
             self.snapshot_dir.mkdir(parents=True, exist_ok=True)
             names = set()
-            for path in self.faq_dir.glob("*"):
-                if path.suffix in (".yaml", ".csv") and path.is_file():
-                    names.add(path.name)
-                    replace_file(self.snapshot_dir / path.name, path.read_bytes())
+            for path in faq_files(self.faq_dir):
+                names.add(path.name)
+                replace_file(self.snapshot_dir / path.name, path.read_bytes())
             for old in self.snapshot_dir.glob("*"):
                 if old.is_file() and not old.name.startswith(".") and old.name not in names:
                     old.unlink(missing_ok=True)

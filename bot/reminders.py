@@ -12,11 +12,12 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, PushMessageRequest, TextMessage
+from linebot.v3.messaging import PushMessageRequest, TextMessage
 from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError as TransportError
 
 from .classes import SmartphoneClass
+from .line_api import messaging_api
 from .storage import Storage
 from .user_ids import UserIdBox
 
@@ -48,7 +49,7 @@ def send_reminders(storage: Storage, classes: tuple[SmartphoneClass, ...], run_d
     """Push a reminder for every booking of the classes on the day after ``run_date``."""
     tomorrow = run_date + dt.timedelta(days=1)
     courses = {c.no: c for c in classes if c.date == tomorrow}
-    api = MessagingApi(ApiClient(Configuration(host=endpoint, access_token=access_token)))
+    api = messaging_api(endpoint, access_token)
     box = UserIdBox(secret_key)
     result = RemindResult()
     for booking in storage.reminders_due(tomorrow.isoformat()):

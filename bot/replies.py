@@ -48,6 +48,11 @@ DEFAULT_MESSAGES = {
 }
 
 
+def command_key(text: str) -> str:
+    """A typed message as a command word: 「メニュー。」 and 「めにゅー？」 mean the menu."""
+    return normalize(text).strip("。.!！?？ ")
+
+
 class Responder:
     """Turns a resident's message or button into a :class:`Reply`."""
 
@@ -173,7 +178,7 @@ class Responder:
         """The reply to a typed message; ``now`` (Japan time) decides which classes are ahead."""
         if contains_my_number(text):
             return self.my_number_warning()
-        key = normalize(text).strip("。.!！?？ ")
+        key = command_key(text)
         if key in MENU_WORDS:
             return self.menu()
         if key in CONTACT_WORDS:

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from linebot.v3.messaging import (
-    ApiClient,
-    Configuration,
-    MessagingApi,
-    MessagingApiBlob,
     PostbackAction,
     RichMenuArea,
     RichMenuBounds,
@@ -23,7 +19,8 @@ from linebot.v3.messaging import (
     RichMenuSize,
 )
 
-from .faq import Faq
+from .faq import Faq, fit_label
+from .line_api import blob_api, messaging_api
 from .replies import CONTACT_LABEL
 
 WIDTH = 2500
@@ -191,7 +188,7 @@ def rich_menu_request(buttons: list[MenuButton], chat_bar_text: str = "メニュ
         areas=[
             RichMenuArea(
                 bounds=RichMenuBounds(x=x, y=y, width=w, height=h),
-                action=PostbackAction(label=button.label[:20], data=button.data, displayText=button.label),
+                action=PostbackAction(label=fit_label(button.label), data=button.data, displayText=button.label),
             )
             for button, (x, y, w, h) in zip(buttons, boxes)
         ],
@@ -203,8 +200,8 @@ def publish(request: RichMenuRequest, image: bytes, content_type: str, *, endpoi
     """Create the menu, upload its image and make it every friend's default; returns its id."""
     if len(image) > IMAGE_LIMIT_BYTES:
         raise ImageTooLarge(f"画像が {len(image):,} バイトあります — LINE のリッチメニュー画像は 1MB までです")
-    api = MessagingApi(ApiClient(Configuration(host=endpoint, access_token=access_token)))
-    blob = MessagingApiBlob(ApiClient(Configuration(host=data_endpoint, access_token=access_token)))
+    api = messaging_api(endpoint, access_token)
+    blob = blob_api(data_endpoint, access_token)
     menu_id = api.create_rich_menu(request).rich_menu_id
     blob.set_rich_menu_image(menu_id, image, _headers={"Content-Type": content_type})
     api.set_default_rich_menu(menu_id)
