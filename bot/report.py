@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from .csv_export import excel_csv
 from .faq import Faq
+from .analysis import Word
 from .matcher import Matcher
 from .storage import LoggedQuestion
 from .smalltalk import smalltalk_kind
@@ -99,11 +100,11 @@ def count_days(questions: list[LoggedQuestion]) -> list[Day]:
     ]
 
 
-def _features(text: str, matcher: Matcher) -> Counter:
+def _features(words: list[Word]) -> Counter:
     """The question's content words (and their parts, letters and letter pairs, read as hiragana),
     so that ゴミ, ごみ and 粗大ゴミ, or 犬 and 飼い犬, meet; polite phrasing never counts."""
     features: Counter = Counter()
-    for word in matcher.analyse(text):
+    for word in words:
         if word.term in GENERIC_WORDS:
             continue
         for piece in {word.term, *word.parts}:
@@ -119,15 +120,14 @@ class _Weights:
     is full of (マイナ, カード) least, so groups form around what residents missed."""
 
     def __init__(self, faq: Faq, matcher: Matcher):
-        self.matcher = matcher
-        phrasings = [_features(p, matcher) for e in faq.entries for p in (e.question, *e.alternates)]
+        phrasings = [_features(matcher.analyse(p)) for e in faq.entries for p in (e.question, *e.alternates)]
         self.count = len(phrasings)
         self.document_frequency = Counter(f for p in phrasings for f in p)
 
-    def vector(self, text: str) -> dict[str, float]:
+    def vector(self, words: list[Word]) -> dict[str, float]:
         return {
             f: n * (math.log((self.count + 1) / (self.document_frequency[f] + 1)) + 1)
-            for f, n in _features(text, self.matcher).items()
+            for f, n in _features(words).items()
         }
 
 
@@ -144,7 +144,8 @@ def group_unanswered(questions: list[LoggedQuestion], faq: Faq, matcher: Matcher
     for question in questions:
         if question.status != "none" or smalltalk_kind(normalize(question.question)):
             continue
-        vector = weights.vector(question.question)
+        words = matcher.analyse(question.question)
+        vector = weights.vector(words)
         scored = [(_cosine(vector, centre), n) for n, (_, centre) in enumerate(groups)]
         best = max(scored, default=(0.0, -1))
         if best[0] >= SAME_TOPIC:
@@ -155,7 +156,7 @@ def group_unanswered(questions: list[LoggedQuestion], faq: Faq, matcher: Matcher
             group = Group()
             groups.append((group, dict(vector)))
         group.questions.append(question.question)
-        group.words.update(w.term for w in matcher.analyse(question.question))
+        group.words.update(w.term for w in words)
         if question.candidates and question.candidates[0]["score"] >= ALTERNATE_HINT_SCORE:
             group.near_entry[question.candidates[0]["id"]] += 1
     return _merge_alike(sorted(groups, key=lambda pair: -pair[0].size))
