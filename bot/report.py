@@ -11,12 +11,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 
+from .analysis import Word
 from .csv_export import excel_csv
 from .faq import Faq
-from .analysis import Word
 from .matcher import Matcher
-from .storage import LoggedQuestion
 from .smalltalk import smalltalk_kind
+from .storage import LoggedQuestion
 from .textnorm import normalize, to_hiragana
 
 JST = dt.timezone(dt.timedelta(hours=9))
