@@ -11,8 +11,8 @@ import click
 
 from .config import DEFAULT_DATABASE_URL
 from .errors import FaqError, MissingSetting
-from .loader import check_faq, load_faq
-from .replies import Reply, Responder
+from .content.loader import check_faq, load_faq
+from .dialogue.replies import Reply, Responder
 
 
 def default_faq_dir() -> str:
@@ -159,7 +159,7 @@ def report(faq_dir: Path, days: int, csv_path: Path | None, database: str) -> No
     """
     import datetime as dt
 
-    from .report import JST, build_report, format_report, report_csv
+    from .staff.report import JST, build_report, format_report, report_csv
     from .storage import Storage
 
     responder = _responder(faq_dir)
@@ -187,7 +187,7 @@ def faq_export(faq_dir: Path, workbook: Path) -> None:
 
     Example: bot faq export faq.xlsx
     """
-    from .excel import export_workbook
+    from .content.excel import export_workbook
 
     faq = _responder(faq_dir).faq
     export_workbook(faq, workbook)
@@ -204,7 +204,7 @@ def faq_import(faq_dir: Path, workbook: Path) -> None:
 
     Every problem is printed as sheet!cell: message and no file is changed (exit 1).
     """
-    from .excel import WorkbookError, import_workbook
+    from .content.excel import WorkbookError, import_workbook
 
     try:
         written = import_workbook(workbook, faq_dir)
@@ -254,8 +254,8 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
     """
     import datetime as dt
 
-    from .classes import JST
-    from .csv_export import excel_csv
+    from .content.schedule import JST
+    from .staff.csv_export import excel_csv
     from .storage import Storage
 
     course = next((c for c in _responder(faq_dir).faq.classes if c.no == class_no), None)
@@ -286,8 +286,8 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
     """
     import datetime as dt
 
-    from .classes import JST
-    from .reminders import send_reminders
+    from .content.schedule import JST
+    from .classes.reminders import send_reminders
     from .storage import Storage
 
     faq = _responder(faq_dir).faq
@@ -349,7 +349,7 @@ def richmenu(faq_dir: Path, font: Path | None, image: Path | None, save: Path | 
 
     Needs LINE_CHANNEL_ACCESS_TOKEN (and LINE_CHANNEL_SECRET) unless --save is given.
     """
-    from . import richmenu as menu
+    from .line import richmenu as menu
 
     buttons = menu.menu_buttons(_responder(faq_dir).faq)
     if image is not None:

@@ -11,8 +11,8 @@ from linebot.v3.webhook import WebhookParser
 
 from . import __version__
 from .config import ServerConfig
-from .delivery import Dispatcher, ReplySender
-from .faq_source import FaqSource
+from .line.delivery import Dispatcher, ReplySender
+from .content.source import FaqSource
 from .storage import Storage
 
 
@@ -52,7 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if config.reload_seconds > 0:
         source.watch(config.reload_seconds)
 
-    from . import webhook
+    from .line import webhook
 
     app.register_blueprint(webhook.blueprint)
     app.add_url_rule("/healthz", view_func=healthz)

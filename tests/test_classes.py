@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from bot.class_search import ScheduleRequest, find_classes, schedule_request
-from bot.classes import JST, parse_classes
-from bot.loader import check_faq, load_faq
+from bot.classes.search import ScheduleRequest, find_classes, schedule_request
+from bot.content.schedule import JST, parse_classes
+from bot.content.loader import check_faq, load_faq
 
 HEADER = "NO,イベント名,開始日,開始時間,終了時間,場所名称,定員,参加申込終了日,参加申込方法\n"
 ROWS = """\

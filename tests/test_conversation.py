@@ -4,7 +4,7 @@ import pytest
 from linebot.v3.webhook import WebhookParser
 
 import line_events as ev
-from bot.conversation import NOT_KEPT, Conversation
+from bot.dialogue.conversation import NOT_KEPT, Conversation
 from bot.privacy import resident_key
 from bot.storage import Storage
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import FaqError
-from bot.faq_source import FaqSource
+from bot.content.source import FaqSource
 
 
 def save(path, text):

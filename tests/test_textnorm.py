@@ -1,4 +1,4 @@
-from bot.textnorm import fold_reading, normalize, to_hiragana, utf16_length
+from bot.engine.textnorm import fold_reading, normalize, to_hiragana, utf16_length
 
 
 def test_half_width_kana_becomes_full_width():

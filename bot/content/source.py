@@ -14,10 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import FaqError, Problem
+from ..errors import FaqError, Problem
 from .files import replace_file
 from .loader import load_faq
-from .replies import Responder
+from ..dialogue.replies import Responder
 
 log = logging.getLogger(__name__)
 

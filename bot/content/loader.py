@@ -15,10 +15,10 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .classes import CLASSES_FILE, SmartphoneClass, parse_classes
-from .errors import FaqError, Problem
+from .schedule import CLASSES_FILE, SmartphoneClass, parse_classes
+from ..errors import FaqError, Problem
 from .faq import DEFAULT_RETENTION_DAYS, LABEL_LIMIT, Category, Contact, Entry, Faq, Link, Settings
-from .textnorm import utf16_length
+from ..engine.textnorm import utf16_length
 
 RESERVED_FILES = ("synonyms.yaml", "settings.yaml")
 ANSWER_LIMIT = 5000

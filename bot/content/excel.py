@@ -21,12 +21,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .errors import Problem
+from ..errors import Problem
 from .faq import LABEL_LIMIT, Category, Entry, Faq, Link
-from .faq_writer import category_yaml, opening_comments
+from .writer import category_yaml, opening_comments
 from .files import replace_file
 from .loader import ANSWER_LIMIT, ID_PATTERN, read_faq
-from .textnorm import utf16_length
+from ..engine.textnorm import utf16_length
 
 COLUMNS = ("id", "question", "label", "alternates", "keywords", "answer", "links", "related", "updated")
 REQUIRED_COLUMNS = ("id", "question", "answer")

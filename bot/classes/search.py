@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .classes import JST, SmartphoneClass, upcoming
-from .textnorm import normalize, to_hiragana
+from ..content.schedule import JST, SmartphoneClass, upcoming
+from ..engine.textnorm import normalize, to_hiragana
 
 MAX_SHOWN = 5
 CLASS_WORDS = ("教室", "きょうしつ", "講座", "こうざ", "講習", "こうしゅう", "相談会", "そうだんかい", "勉強会", "べんきょうかい")

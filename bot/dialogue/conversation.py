@@ -19,13 +19,13 @@ from linebot.v3.webhooks import (
     UnsendEvent,
 )
 
-from . import class_replies
-from .class_search import ScheduleRequest
-from .classes import JST
-from .privacy import contains_my_number, redact, resident_key
+from ..classes import replies as class_replies
+from ..classes.search import ScheduleRequest
+from ..content.schedule import JST
+from ..privacy import contains_my_number, redact, resident_key
 from .replies import Reply, Responder, command_key
-from .storage import Storage
-from .user_ids import UserIdBox
+from ..storage import Storage
+from ..user_ids import UserIdBox
 
 NOT_KEPT = "（マイナンバーがふくまれていたため記録していません）"
 PURGE_EVERY_SECONDS = 3600

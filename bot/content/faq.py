@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .classes import SmartphoneClass
+from .schedule import SmartphoneClass
 
 LABEL_LIMIT = 20
 # How long residents' questions are kept, unless settings.yaml says otherwise.

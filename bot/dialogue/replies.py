@@ -9,15 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from . import class_replies
-from .class_replies import SeatsTaken
-from .class_search import ScheduleRequest, schedule_request
-from .classes import JST
-from .faq import Entry, Faq, fit_label
-from .privacy import contains_my_number
+from ..classes import replies as class_replies
+from ..classes.replies import SeatsTaken
+from ..classes.search import ScheduleRequest, schedule_request
+from ..content.schedule import JST
+from ..content.faq import Entry, Faq, fit_label
+from ..privacy import contains_my_number
 from .reply_types import Button, Reply
-from .matcher import Match, Matcher
-from .textnorm import normalize
+from ..engine.matcher import Match, Matcher
+from ..engine.textnorm import normalize
 
 MENU_LABEL = "メニュー"
 CONTACT_LABEL = "職員に聞きたい"

@@ -19,9 +19,9 @@ from linebot.v3.messaging import (
     RichMenuSize,
 )
 
-from .faq import Faq, fit_label
-from .line_api import blob_api, messaging_api
-from .replies import CONTACT_LABEL
+from ..content.faq import Faq, fit_label
+from .api import blob_api, messaging_api
+from ..dialogue.replies import CONTACT_LABEL
 
 WIDTH = 2500
 ROW_HEIGHT = 843

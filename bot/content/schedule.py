@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import Problem
+from ..errors import Problem
 
 CLASSES_FILE = "classes.csv"
 JST = dt.timezone(dt.timedelta(hours=9))

@@ -16,10 +16,10 @@ from linebot.v3.messaging import PushMessageRequest, TextMessage
 from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError as TransportError
 
-from .classes import SmartphoneClass
-from .line_api import messaging_api
-from .storage import Storage
-from .user_ids import UserIdBox
+from ..content.schedule import SmartphoneClass
+from ..line.api import messaging_api
+from ..storage import Storage
+from ..user_ids import UserIdBox
 
 log = logging.getLogger(__name__)
 RETRY_NAMESPACE = uuid.UUID("5f0c8a52-4d7e-4c1e-9a59-2f1f8f6a3b10")

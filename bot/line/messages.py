@@ -10,11 +10,11 @@ import re
 
 from linebot.v3.messaging import FlexContainer, FlexMessage, PostbackAction, QuickReply, QuickReplyItem, TextMessage
 
-from .class_replies import BOOK_LABEL, availability
-from .faq import fit_label
-from .replies import BUTTON_LIMIT, Reply
-from .reply_types import ClassOffer
-from .textnorm import utf16_length
+from ..classes.replies import BOOK_LABEL, availability
+from ..content.faq import fit_label
+from ..dialogue.replies import BUTTON_LIMIT, Reply
+from ..dialogue.reply_types import ClassOffer
+from ..engine.textnorm import utf16_length
 
 TEXT_LIMIT = 5000
 MESSAGES_PER_REPLY = 5
