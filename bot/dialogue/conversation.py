@@ -21,7 +21,7 @@ from linebot.v3.webhooks import (
 
 from ..classes import replies as class_replies
 from ..classes.search import ScheduleRequest
-from ..content.schedule import JST
+from ..clock import JST
 from ..privacy import contains_my_number, redact, resident_key
 from .replies import Reply, Responder, command_key
 from ..storage import Storage

@@ -12,8 +12,9 @@ from dataclasses import replace
 from ..classes import replies as class_replies
 from ..classes.replies import SeatsTaken
 from ..classes.search import ScheduleRequest, schedule_request
-from ..content.schedule import JST
-from ..content.faq import Entry, Faq, fit_label
+from ..clock import JST
+from ..content.faq import Entry, Faq
+from ..line_limits import QUICK_REPLY_ITEMS, fit_label
 from ..privacy import contains_my_number
 from .reply_types import Button, Reply
 from ..engine.matcher import Match, Matcher
@@ -24,7 +25,7 @@ CONTACT_LABEL = "職員に聞きたい"
 NONE_OF_THESE_LABEL = "どれでもない"
 NEXT_PAGE_LABEL = "つぎへ"
 # LINE shows at most 13 quick-reply buttons; every reply is built to fit, in every channel.
-BUTTON_LIMIT = 13
+BUTTON_LIMIT = QUICK_REPLY_ITEMS
 # A category page leaves room for つぎへ, メニュー and 職員に聞きたい.
 CATEGORY_PAGE_SIZE = BUTTON_LIMIT - 3
 SOLVED_LABEL = "解決した"
