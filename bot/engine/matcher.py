@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from .analysis import Word, reading, words
+from .frequency import zipf
 from ..content.faq import Entry, Faq
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
@@ -58,6 +59,9 @@ _QUERY_SIDE = 0.7
 # (bot/engine/data/other_services.yaml) is almost surely the topic and weighs far more.
 _UNSEEN_BOOST = 1.1
 _FOREIGN_BOOST = 2.5
+_COMMON_ZIPF = 6.0
+_RARE_ZIPF = 3.0
+_UNSEEN_FLOOR = 0.2
 # A word that says what kind of question it is, not what it is about: 「ハローワークの場所」
 # must not be taken for the class venue because both ask 場所. (日程 and 費用 were tried too:
 # no better on the dev set, and worse on LocalgovFAQ, where they are often the topic.)
@@ -69,6 +73,8 @@ _TIE_PENALTY = 5.0
 # Caches of what residents' unknown words mean; cleared when full, words are endless.
 _CORRECTIONS_KEPT = 20000
 _TIE_RANGE = 10.0
+# Only a word rare in Japanese at large may be a misspelling of an FAQ word.
+_CORRECTABLE_BELOW_ZIPF = 3.0
 _TIE_MIN = 50.0
 _SENTENCE_FLOOR = 0.6
 _SPOT_MIN = 3
@@ -126,6 +132,7 @@ class Matcher:
         self.faq = faq
         self.lexicon = Lexicon.build(builtin_groups(), faq.synonyms)
         self.entries: list[_IndexedEntry] = []
+        self._groups_seen: dict[str, set[int]] = {}
         # word → entries, by where the entry has it: as a whole word or as part of a compound,
         # in its phrasings (question, alternates, label, keywords) or only in its answer.
         self.postings: dict[str, dict[str, list[int]]] = {
@@ -170,6 +177,9 @@ class Matcher:
         question_words: list[Word] = []
         for text in (entry.question, *entry.alternates):
             phrasing = self.analyse(normalize(text))
+            for w in phrasing:
+                if w.groups:
+                    self._groups_seen.setdefault(w.term, set()).update(w.groups)
             if phrasing:
                 indexed.phrasings.append(_Phrasing(phrasing, sound=_sound(text)))
             question_words.extend(phrasing)
@@ -213,6 +223,12 @@ class Matcher:
             if len(sound) >= _SPOT_MIN:
                 self._noun_by_reading.setdefault(sound, canonical)
         self._readings = list(self._term_by_reading)
+        # Sudachi's synonym groups of the FAQ's words: a resident's word the FAQ never uses
+        # stands for the FAQ's word of the same group (費用 for 手数料, ケータイ for 携帯電話).
+        self._term_by_group: dict[int, str] = {}
+        for term, groups in sorted(self._groups_seen.items(), key=lambda item: (self._idf.get(item[0], 99), item[0])):
+            for group in groups:
+                self._term_by_group.setdefault(group, term)
         # The same unknown word comes back (every sentence of a long message, every resident).
         self._corrections: dict[str, str | None] = {}
 
@@ -259,6 +275,12 @@ class Matcher:
         """A word the FAQ never uses, replaced by an FAQ word that sounds (almost) the same."""
         if self._known(word.term) or any(self._known(p) for p in word.parts):
             return word
+        synonym = next((self._term_by_group[g] for g in word.groups if g in self._term_by_group), None)
+        if synonym is not None:
+            return Word(synonym, (), word.noun)
+        if zipf(word.term) >= _CORRECTABLE_BELOW_ZIPF:
+            # An everyday word is what the resident meant (取る is not a misspelt 撮る).
+            return word
         if word.term in self._corrections:
             term = self._corrections[word.term]
         else:
@@ -288,7 +310,10 @@ class Matcher:
             foreign = term in self._foreign or any(
                 word in term for word in self._foreign if len(word) > 1 and not all(is_hiragana(c) for c in word)
             )
-            weight = self._unseen_idf * (_FOREIGN_BOOST if foreign else _UNSEEN_BOOST)
+            if foreign:
+                weight = self._unseen_idf * _FOREIGN_BOOST
+            else:
+                weight = self._unseen_idf * _general_rarity(term)
             if len(self._unseen_weights) >= _CORRECTIONS_KEPT:
                 self._unseen_weights.clear()
             self._unseen_weights[term] = weight
@@ -407,6 +432,13 @@ class Matcher:
     def choices(self, match: Match) -> list[Candidate]:
         """The candidates worth a button: close enough to the best one."""
         return [c for c in match.candidates[:MAX_CHOICES] if c.score >= max(CHOICES_THRESHOLD, match.score - 20)]
+
+
+def _general_rarity(term: str) -> float:
+    """A word the FAQ never uses, as a share of the FAQ's rarest word's weight: everyday
+    Japanese (大丈夫) weighs little, a rare word (老眼) as much as the rarest FAQ word."""
+    share = (_COMMON_ZIPF - zipf(term)) / (_COMMON_ZIPF - _RARE_ZIPF)
+    return min(_UNSEEN_BOOST, max(_UNSEEN_FLOOR, share))
 
 
 def _sound(text: str) -> str:
