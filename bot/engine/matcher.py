@@ -73,6 +73,8 @@ _TIE_PENALTY = 5.0
 # Caches of what residents' unknown words mean; cleared when full, words are endless.
 _CORRECTIONS_KEPT = 20000
 _TIE_RANGE = 10.0
+_BM25_SHARE = 0.3
+_BM25_QUESTION_REPEAT = 2
 # Only a word rare in Japanese at large may be a misspelling of an FAQ word.
 _CORRECTABLE_BELOW_ZIPF = 3.0
 _TIE_MIN = 50.0
@@ -133,6 +135,7 @@ class Matcher:
         self.lexicon = Lexicon.build(builtin_groups(), faq.synonyms)
         self.entries: list[_IndexedEntry] = []
         self._groups_seen: dict[str, set[int]] = {}
+        self._bm25_docs: list[list[str]] = []
         # word → entries, by where the entry has it: as a whole word or as part of a compound,
         # in its phrasings (question, alternates, label, keywords) or only in its answer.
         self.postings: dict[str, dict[str, list[int]]] = {
@@ -158,6 +161,8 @@ class Matcher:
                 phrasing.weights = [self._weight(w.term) for w in phrasing.words]
                 phrasing.total = sum(phrasing.weights)
         self._learn_readings()
+        self._bm25 = _Bm25(self._bm25_docs)
+        del self._bm25_docs
 
     # -- building -------------------------------------------------------------------------
     def analyse(self, text: str) -> list[Word]:
@@ -185,6 +190,7 @@ class Matcher:
             question_words.extend(phrasing)
         for text in (entry.label, *entry.keywords):
             question_words.extend(self.analyse(normalize(text)))
+        self._bm25_docs.append(_bm25_tokens(question_words) * _BM25_QUESTION_REPEAT + _bm25_tokens(answer_words))
         indexed.question_terms, indexed.question_parts = _terms(question_words)
         answer_terms, answer_parts = _terms(answer_words)
         indexed.answer_terms = answer_terms - indexed.question_terms
@@ -347,6 +353,19 @@ class Matcher:
     def _score_all(self, question: list[Word]) -> dict[int, float]:
         if not question:
             return {}
+        coverage = self._coverage_all(question)
+        if not _BM25_SHARE:
+            return coverage
+        bm25 = self._bm25.scores(_bm25_tokens(question))
+        if not bm25:
+            return coverage
+        best = max(bm25.values())
+        fused = {}
+        for number in set(coverage) | set(sorted(bm25, key=bm25.__getitem__, reverse=True)[:_SHORTLIST]):
+            fused[number] = (1 - _BM25_SHARE) * coverage.get(number, 0.0) + _BM25_SHARE * 100.0 * bm25.get(number, 0.0) / best
+        return fused
+
+    def _coverage_all(self, question: list[Word]) -> dict[int, float]:
         asked, asked_parts = _terms(question)
         weights = [self._weight(w.term) for w in question]
         total = sum(weights)
@@ -432,6 +451,44 @@ class Matcher:
     def choices(self, match: Match) -> list[Candidate]:
         """The candidates worth a button: close enough to the best one."""
         return [c for c in match.candidates[:MAX_CHOICES] if c.score >= max(CHOICES_THRESHOLD, match.score - 20)]
+
+
+class _Bm25:
+    """Okapi BM25 over entries' words: term frequency and entry length, which the coverage
+    score ignores, so that a long answer about the topic outranks a passing mention."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75):
+        self.k1, self.b = k1, b
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.lengths = [len(d) for d in docs]
+        self.average = (sum(self.lengths) / len(docs)) if docs else 1.0
+        for number, doc in enumerate(docs):
+            counts: dict[str, int] = defaultdict(int)
+            for token in doc:
+                counts[token] += 1
+            for token, count in counts.items():
+                self.postings[token].append((number, count))
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+
+    def scores(self, query: list[str]) -> dict[int, float]:
+        out: dict[int, float] = defaultdict(float)
+        for token in set(query):
+            idf = self.idf.get(token)
+            if idf is None:
+                continue
+            for number, count in self.postings[token]:
+                norm = self.k1 * (1 - self.b + self.b * self.lengths[number] / self.average)
+                out[number] += idf * count * (self.k1 + 1) / (count + norm)
+        return out
+
+
+def _bm25_tokens(analysed: list[Word]) -> list[str]:
+    tokens: list[str] = []
+    for w in analysed:
+        tokens.append(w.term)
+        tokens.extend(w.parts)
+    return tokens
 
 
 def _general_rarity(term: str) -> float:
