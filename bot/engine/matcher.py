@@ -32,11 +32,18 @@ from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
 
-ANSWER_THRESHOLD = 65.0
-CHOICES_THRESHOLD = 50.0
-ANSWER_MARGIN = 5.0
-CLEAR_LEAD_THRESHOLD = 50.0
-CLEAR_LEAD_MARGIN = 15.0
+# Decision boundaries as (sparse FAQ, rich FAQ); see Calibration. Measured on the shipped FAQ
+# (rich) and the kaede fixture (sparse) for wrong answers ≤ 4% and off-topic refused ≥ 85%.
+SPARSE_PHRASINGS = 1.3
+RICH_PHRASINGS = 4.0
+ANSWER_THRESHOLD = (50.0, 65.0)
+ANSWER_MARGIN = (20.0, 3.0)
+# Coverage: how much of the question the leader holds by itself, BM25 aside. BM25 is relative
+# to the best entry for this question, so only coverage says whether anything fits at all.
+ANSWER_COVERAGE = (25.0, 50.0)
+CHOICES_COVERAGE = (60.0, 60.0)
+# Buttons go to entries within this many points of the best one.
+CHOICES_SPREAD = 20.0
 MAX_CANDIDATES = 5
 MAX_CHOICES = 4
 MAX_QUERY_CHARS = 600
@@ -105,6 +112,7 @@ class Match:
     score: float
     candidates: tuple[Candidate, ...]
     smalltalk: str | None = None
+    rule: str = ""
 
 
 @dataclass
@@ -161,6 +169,8 @@ class Matcher:
                 phrasing.weights = [self._weight(w.term) for w in phrasing.words]
                 phrasing.total = sum(phrasing.weights)
         self._learn_readings()
+        phrasings = sum(1 + len(e.alternates) for e in entries)
+        self.calibration = Calibration.for_faq(phrasings / len(entries) if entries else 0.0)
         self._bm25 = _Bm25(self._bm25_docs)
         del self._bm25_docs
 
@@ -350,19 +360,20 @@ class Matcher:
             best = max(best, _PART_CREDIT * found / sum(weights))
         return best
 
-    def _score_all(self, question: list[Word]) -> dict[int, float]:
+    def _score_all(self, question: list[Word]) -> dict[int, tuple[float, float]]:
+        """Entry → (score, coverage): the coverage score fused with BM25 for ranking, and the
+        coverage score alone, which says how much of the question the entry really holds."""
         if not question:
             return {}
         coverage = self._coverage_all(question)
-        if not _BM25_SHARE:
-            return coverage
-        bm25 = self._bm25.scores(_bm25_tokens(question))
+        bm25 = self._bm25.scores(_bm25_tokens(question)) if _BM25_SHARE else {}
         if not bm25:
-            return coverage
+            return {n: (c, c) for n, c in coverage.items()}
         best = max(bm25.values())
         fused = {}
         for number in set(coverage) | set(sorted(bm25, key=bm25.__getitem__, reverse=True)[:_SHORTLIST]):
-            fused[number] = (1 - _BM25_SHARE) * coverage.get(number, 0.0) + _BM25_SHARE * 100.0 * bm25.get(number, 0.0) / best
+            covered = coverage.get(number, 0.0)
+            fused[number] = ((1 - _BM25_SHARE) * covered + _BM25_SHARE * 100.0 * bm25.get(number, 0.0) / best, covered)
         return fused
 
     def _coverage_all(self, question: list[Word]) -> dict[int, float]:
@@ -388,11 +399,23 @@ class Matcher:
 
     def rank(self, text: str, limit: int = MAX_CANDIDATES) -> list[tuple[Entry, float]]:
         """Entries best first with their scores; a long message is also read sentence by sentence."""
+        return [(self.entries[n].entry, round(score, 1)) for n, score, _ in self._ranked(text)[:limit]]
+
+    def read(self, text: str) -> list[Word]:
+        """The words the matcher reads in a message, as :meth:`rank` reads them."""
+        return self.read_question(self._prepared(text))
+
+    def _prepared(self, text: str) -> str:
         typed = text
         text = normalize(text)[:MAX_QUERY_CHARS]
         if _HALF_WIDTH_KANA.search(typed) and not _KANJI_OR_HIRAGANA.search(text):
             # An old phone's half-width katakana spells every word, verbs too: read it as kana.
             text = to_hiragana(text)
+        return text
+
+    def _ranked(self, typed: str) -> list[tuple[int, float, float]]:
+        """(entry number, score, coverage), best first."""
+        text = self._prepared(typed)
         whole = self.read_question(text)
         best = self._score_all(whole)
         sentences = [s for s in _SENTENCE_END.split(text) if s.strip() and s.strip() != text][:MAX_SENTENCES]
@@ -404,12 +427,13 @@ class Matcher:
                 # 「使えるようにしたいです」 alone matches too much.
                 share = sum(self._weight(w.term) for w in question) / whole_weight
                 factor = _SENTENCE_FLOOR + (1 - _SENTENCE_FLOOR) * min(1.0, share)
-                for number, score in self._score_all(question).items():
-                    best[number] = max(best.get(number, 0.0), score * factor)
-        ordered = self._break_ties(sorted(best.items(), key=lambda item: (-item[1], item[0])), typed)[:limit]
-        return [(self.entries[n].entry, round(s, 1)) for n, s in ordered]
+                for number, (score, covered) in self._score_all(question).items():
+                    if score * factor > best.get(number, (0.0, 0.0))[0]:
+                        best[number] = (score * factor, covered * factor)
+        ordered = sorted(((n, sc, cov) for n, (sc, cov) in best.items()), key=lambda item: (-item[1], item[0]))
+        return self._break_ties(ordered, typed)
 
-    def _break_ties(self, ordered: list[tuple[int, float]], typed: str) -> list[tuple[int, float]]:
+    def _break_ties(self, ordered: list[tuple[int, float, float]], typed: str) -> list[tuple[int, float, float]]:
         """Close calls: the entry whose phrasing reads most like the message goes first.
 
         Near-duplicate entries (カードの更新 / 電子証明書の更新) share their words; how the
@@ -418,39 +442,84 @@ class Matcher:
         if not ordered or ordered[0][1] < _TIE_MIN:
             return ordered
         lead = ordered[0][1]
-        close = [(n, s) for n, s in ordered[:6] if lead - s < _TIE_RANGE]
+        close = [(n, s, c) for n, s, c in ordered[:6] if lead - s < _TIE_RANGE]
         if len(close) < 2:
             return ordered
         sound = _sound(typed[:MAX_QUERY_CHARS])
         rescored = []
-        for number, score in close:
+        for number, score, covered in close:
             alike = max((fuzz.ratio(sound, p.sound) for p in self.entries[number].phrasings), default=0.0)
             # A penalty, not a bonus: scores stay within 0–100 and two entries at 100 still part.
-            rescored.append((number, score - _TIE_PENALTY * (1 - alike / 100)))
+            rescored.append((number, score - _TIE_PENALTY * (1 - alike / 100), covered))
         return sorted(rescored, key=lambda item: (-item[1], item[0])) + ordered[len(close):]
 
     def match(self, text: str) -> Match:
         """Decide between one answer, a few choices and none."""
-        query = text
-        kind = smalltalk_kind(normalize(text))
-        ranked = self.rank(text)
-        candidates = tuple(Candidate(e.id, e.question, s) for e, s in ranked)
+        return self._decide(text, self._ranked(text))
+
+    def _decide(self, query: str, ranked: list[tuple[int, float, float]]) -> Match:
+        kind = smalltalk_kind(normalize(query))
+        candidates = tuple(Candidate(self.entries[n].entry.id, self.entries[n].entry.question, round(s, 1)) for n, s, _ in ranked[:MAX_CANDIDATES])
         top = candidates[0].score if candidates else 0.0
         if kind is not None:
-            return Match(query, "none", None, top, candidates, smalltalk=kind)
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        confident = top >= ANSWER_THRESHOLD and (top - runner_up >= ANSWER_MARGIN or runner_up < CHOICES_THRESHOLD)
-        # A lower score still answers when nothing else comes near it.
-        clear_lead = top >= CLEAR_LEAD_THRESHOLD and top - runner_up >= CLEAR_LEAD_MARGIN
-        if confident or clear_lead:
-            return Match(query, "answer", candidates[0].id, top, candidates)
-        if top >= CHOICES_THRESHOLD:
-            return Match(query, "choices", None, top, candidates)
-        return Match(query, "none", None, top, candidates)
+            return Match(query, "none", None, top, candidates, smalltalk=kind, rule="smalltalk")
+        rule = self.calibration.rule(ranked)
+        if rule.startswith("answer"):
+            return Match(query, "answer", candidates[0].id, top, candidates, rule=rule)
+        if rule.startswith("choices"):
+            return Match(query, "choices", None, top, candidates, rule=rule)
+        return Match(query, "none", None, top, candidates, rule=rule)
 
     def choices(self, match: Match) -> list[Candidate]:
         """The candidates worth a button: close enough to the best one."""
-        return [c for c in match.candidates[:MAX_CHOICES] if c.score >= max(CHOICES_THRESHOLD, match.score - 20)]
+        return [c for c in match.candidates[:MAX_CHOICES] if c.score >= match.score - CHOICES_SPREAD]
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Where this FAQ's answer / choices / none boundaries lie.
+
+    Scores run higher, and a lead means more, when staff wrote many phrasings per entry (the
+    shipped FAQ: about 4) than when an entry has only its question (a city's web FAQ: about
+    1.3), so the boundaries move with the FAQ's phrasings per entry between the two settings
+    measured on such FAQs (SPARSE_* at 1.3 or fewer, RICH_* at 4 or more).
+    """
+
+    phrasings_per_entry: float
+    answer_threshold: float
+    answer_margin: float
+    answer_coverage: float
+    choices_coverage: float
+
+    @classmethod
+    def for_faq(cls, phrasings_per_entry: float) -> "Calibration":
+        span = (min(max(phrasings_per_entry, SPARSE_PHRASINGS), RICH_PHRASINGS) - SPARSE_PHRASINGS) / (RICH_PHRASINGS - SPARSE_PHRASINGS)
+
+        def between(sparse: float, rich: float) -> float:
+            return round(sparse + (rich - sparse) * span, 1)
+
+        return cls(
+            round(phrasings_per_entry, 2),
+            answer_threshold=between(*ANSWER_THRESHOLD),
+            answer_margin=between(*ANSWER_MARGIN),
+            answer_coverage=between(*ANSWER_COVERAGE),
+            choices_coverage=between(*CHOICES_COVERAGE),
+        )
+
+    def rule(self, ranked: list[tuple[int, float, float]]) -> str:
+        """The rule that decides, named as ``bot ask --explain`` shows it."""
+        if not ranked:
+            return "none: no entry shares a word with the question"
+        _, top, covered = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        if top >= self.answer_threshold and top - runner_up >= self.answer_margin and covered >= self.answer_coverage:
+            return (
+                f"answer: score {top:.1f} ≥ {self.answer_threshold}, lead {top - runner_up:.1f} ≥ {self.answer_margin}, "
+                f"coverage {covered:.1f} ≥ {self.answer_coverage}"
+            )
+        if covered >= self.choices_coverage:
+            return f"choices: coverage {covered:.1f} ≥ {self.choices_coverage}, but not sure enough to answer"
+        return f"none: coverage {covered:.1f} < {self.choices_coverage} and no confident answer"
 
 
 class _Bm25:
