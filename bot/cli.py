@@ -159,7 +159,8 @@ def report(faq_dir: Path, days: int, csv_path: Path | None, database: str) -> No
     """
     import datetime as dt
 
-    from .staff.report import JST, build_report, format_report, report_csv
+    from .clock import JST
+    from .staff.report import build_report, format_report, report_csv
     from .storage import Storage
 
     responder = _responder(faq_dir)
@@ -239,7 +240,7 @@ def classes_list(faq_dir: Path, database: str) -> None:
     storage = Storage(database)
     for course in faq.classes:
         seats = f"{storage.seats_taken(course.no)}/{course.capacity}人" if course.bookable else "LINE予約なし"
-        click.echo(f"{course.no}  {course.date.isoformat()} {course.when().split('）', 1)[1]}  {course.title}  {seats}")
+        click.echo(f"{course.no}  {course.date.isoformat()} {course.hours()}  {course.title}  {seats}")
 
 
 @classes_group.command(name="roster")
@@ -254,7 +255,7 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
     """
     import datetime as dt
 
-    from .content.schedule import JST
+    from .clock import JST
     from .staff.csv_export import excel_csv
     from .storage import Storage
 
@@ -286,15 +287,16 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
     """
     import datetime as dt
 
-    from .content.schedule import JST
     from .classes.reminders import send_reminders
+    from .clock import JST
+    from .line.api import messaging_api
     from .storage import Storage
 
     faq = _responder(faq_dir).faq
     config = _server_config(faq_dir)
     day = run_date.date() if run_date else dt.datetime.now(JST).date()
-    result = send_reminders(Storage(database), faq.classes, day, endpoint=config.api_endpoint,
-                            access_token=config.access_token, secret_key=config.secret_key)
+    api = messaging_api(config.api_endpoint, config.access_token)
+    result = send_reminders(Storage(database), faq.classes, day, api=api, secret_key=config.secret_key)
     tomorrow = day + dt.timedelta(days=1)
     click.echo(f"{tomorrow.month}月{tomorrow.day}日の教室のお知らせ: {result.sent}件送りました"
                f"（前に送りずみ {result.already}件、送れなかった {result.failed}件）")

@@ -13,6 +13,7 @@ from . import __version__
 from .config import ServerConfig
 from .line.delivery import Dispatcher, ReplySender
 from .content.source import FaqSource
+from .dialogue.replies import Responder
 from .storage import Storage
 
 
@@ -42,7 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.json.ensure_ascii = False  # staff read /healthz; Japanese stays readable
     app.config["BOT"] = config
-    source = FaqSource(config.faq_dir, config.snapshot_dir)
+    source = FaqSource(config.faq_dir, config.snapshot_dir, build=Responder)
     storage = Storage(config.database_url)
     sender = ReplySender(config.api_endpoint, config.access_token)
     app.extensions["faq_source"] = source

@@ -6,7 +6,7 @@ import pytest
 from linebot.v3.webhook import WebhookParser
 
 import line_events as ev
-from bot.content.schedule import JST
+from bot.clock import JST
 from bot.dialogue.conversation import Conversation
 from bot.content.loader import load_faq
 from bot.dialogue.replies import Responder

@@ -5,7 +5,8 @@ import random
 import pytest
 
 from bot.cli import cli
-from bot.staff.report import JST, build_report, format_report, report_csv, report_rows
+from bot.clock import JST
+from bot.staff.report import build_report, format_report, report_csv, report_rows
 from bot.storage import Storage
 
 PASSPORT = ["パスポートの申請はどこでできますか", "パスポート作りたい", "ぱすぽーとの更新はどうする", "パスポートの受け取りはいつ",

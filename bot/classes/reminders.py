@@ -12,12 +12,11 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from linebot.v3.messaging import PushMessageRequest, TextMessage
+from linebot.v3.messaging import MessagingApi, PushMessageRequest, TextMessage
 from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError as TransportError
 
 from ..content.schedule import SmartphoneClass
-from ..line.api import messaging_api
 from ..storage import Storage
 from ..user_ids import UserIdBox
 
@@ -45,11 +44,13 @@ def retry_key(booking_id: int, class_date: str) -> str:
 
 
 def send_reminders(storage: Storage, classes: tuple[SmartphoneClass, ...], run_date: dt.date, *,
-                   endpoint: str, access_token: str, secret_key: bytes) -> RemindResult:
-    """Push a reminder for every booking of the classes on the day after ``run_date``."""
+                   api: MessagingApi, secret_key: bytes) -> RemindResult:
+    """Push a reminder for every booking of the classes on the day after ``run_date``.
+
+    ``api`` is the caller's Messaging API client (:func:`bot.line.api.messaging_api`).
+    """
     tomorrow = run_date + dt.timedelta(days=1)
     courses = {c.no: c for c in classes if c.date == tomorrow}
-    api = messaging_api(endpoint, access_token)
     box = UserIdBox(secret_key)
     result = RemindResult()
     for booking in storage.reminders_due(tomorrow.isoformat()):

@@ -11,7 +11,8 @@ from typing import Callable
 
 from .search import ScheduleRequest, find_classes
 from ..content.schedule import SmartphoneClass, upcoming
-from ..content.faq import Faq, fit_label
+from ..content.faq import Faq
+from ..line_limits import fit_label
 from ..dialogue.reply_types import Button, ClassOffer, Reply
 
 SeatsTaken = Callable[[str], int]
