@@ -321,12 +321,7 @@ class Matcher:
             return weight
         weight = self._unseen_weights.get(term)
         if weight is None:
-            # 運転免許証 is another counter's word because it holds 運転免許 (a kana word like
-            # がん is matched whole only: it hides inside too many other words).
-            foreign = term in self._foreign or any(
-                word in term for word in self._foreign if len(word) > 1 and not all(is_hiragana(c) for c in word)
-            )
-            if foreign:
+            if self._is_foreign(term):
                 weight = self._unseen_idf * _FOREIGN_BOOST
             else:
                 weight = self._unseen_idf * _general_rarity(term)
@@ -334,6 +329,13 @@ class Matcher:
                 self._unseen_weights.clear()
             self._unseen_weights[term] = weight
         return weight
+
+    def _is_foreign(self, term: str) -> bool:
+        # 運転免許証 is another counter's word because it holds 運転免許 (a kana word like
+        # がん is matched whole only: it hides inside too many other words).
+        return term in self._foreign or any(
+            word in term for word in self._foreign if len(word) > 1 and not all(is_hiragana(c) for c in word)
+        )
 
     def _word_credit(self, word: Word) -> dict[int, float]:
         """How well each entry covers one word of the question, 0 to 1."""
@@ -457,6 +459,31 @@ class Matcher:
         """Decide between one answer, a few choices and none."""
         return self._decide(text, self._ranked(text))
 
+    def explain(self, text: str, limit: int = MAX_CANDIDATES) -> Explanation:
+        """Why :meth:`match` decides as it does: the words read, their weights, the top
+        entries' scores with the phrasing each matched best, and the rule that decided."""
+        ranked = self._ranked(text)
+        read = self.read(text)
+        asked, asked_parts = _terms(read)
+        words = tuple(WordWeight(w.term, round(self._weight(w.term), 2), self._word_kind(w.term)) for w in read)
+        candidates = []
+        for number, score, covered in ranked[:limit]:
+            indexed = self.entries[number]
+            phrasings = [(self._phrasing_covered(p, asked, asked_parts), i) for i, p in enumerate(indexed.phrasings)]
+            best, index = max(phrasings, default=(0.0, 0))
+            texts = (indexed.entry.question, *indexed.entry.alternates)
+            candidates.append(
+                ExplainedCandidate(indexed.entry.id, round(score, 1), round(covered, 1), texts[index] if index < len(texts) else "", round(100 * best, 1))
+            )
+        return Explanation(self._decide(text, ranked), words, tuple(candidates), self.calibration)
+
+    def _word_kind(self, term: str) -> str:
+        if term in self._idf:
+            return "faq"
+        if self._is_foreign(term):
+            return "other-service"
+        return f"FAQ にないことば（ふだんの使われ方 zipf {zipf(term):.1f}: 大きいほどよく使う語で、軽い）"
+
     def _decide(self, query: str, ranked: list[tuple[int, float, float]]) -> Match:
         kind = smalltalk_kind(normalize(query))
         candidates = tuple(Candidate(self.entries[n].entry.id, self.entries[n].entry.question, round(s, 1)) for n, s, _ in ranked[:MAX_CANDIDATES])
@@ -473,6 +500,49 @@ class Matcher:
     def choices(self, match: Match) -> list[Candidate]:
         """The candidates worth a button: close enough to the best one."""
         return [c for c in match.candidates[:MAX_CHOICES] if c.score >= match.score - CHOICES_SPREAD]
+
+
+@dataclass(frozen=True)
+class WordWeight:
+    term: str
+    weight: float
+    kind: str  # "faq", "other-service", or how common a word the FAQ lacks is
+
+
+@dataclass(frozen=True)
+class ExplainedCandidate:
+    id: str
+    score: float
+    coverage: float
+    phrasing: str  # the entry's question or alternate closest to the message
+    phrasing_covered: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    match: Match
+    words: tuple[WordWeight, ...]
+    candidates: tuple[ExplainedCandidate, ...]
+    calibration: "Calibration"
+
+    def lines(self) -> list[str]:
+        """The explanation as staff read it (``bot ask --explain``)."""
+        c = self.calibration
+        out = ["── なぜこの返事か ──", "読んだことば（重み）:"]
+        out += [f"  {w.term}  {w.weight}  {_KIND_LABELS.get(w.kind, w.kind)}" for w in self.words] or ["  （ことばが読めませんでした）"]
+        out.append("候補（点数 = ことばの一致と BM25 を合わせたもの、一致 = 質問のことばをどれだけ含むか）:")
+        for n, cand in enumerate(self.candidates, 1):
+            out.append(f"  {n}. {cand.id}  点数 {cand.score}  一致 {cand.coverage}")
+            out.append(f"     いちばん近い言い方: 「{cand.phrasing}」（その言い方のことばの {cand.phrasing_covered}% が質問にある）")
+        out.append(f"決め方: {self.match.rule}")
+        out.append(
+            f"この FAQ の基準（1件あたりの言い方 {c.phrasings_per_entry}）: 答える = 点数 ≥ {c.answer_threshold}・2位との差 ≥ {c.answer_margin}"
+            f"・一致 ≥ {c.answer_coverage}、候補を出す = 一致 ≥ {c.choices_coverage}"
+        )
+        return out
+
+
+_KIND_LABELS = {"faq": "FAQ のことば", "other-service": "ほかの窓口のことば（重い）"}
 
 
 @dataclass(frozen=True)
