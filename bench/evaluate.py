@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.evaluation import evaluate, format_report, read_questions
-from bot.loader import load_faq
-from bot.matcher import Matcher
+from bot.engine.evaluation import evaluate, format_report, read_questions
+from bot.content.loader import load_faq
+from bot.engine.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,8 +11,8 @@ import click
 
 from .config import DEFAULT_DATABASE_URL
 from .errors import FaqError, MissingSetting
-from .loader import check_faq, load_faq
-from .replies import Reply, Responder
+from .content.loader import check_faq, load_faq
+from .dialogue.replies import Reply, Responder
 
 
 def default_faq_dir() -> str:
@@ -159,7 +159,8 @@ def report(faq_dir: Path, days: int, csv_path: Path | None, database: str) -> No
     """
     import datetime as dt
 
-    from .report import JST, build_report, format_report, report_csv
+    from .clock import JST
+    from .staff.report import build_report, format_report, report_csv
     from .storage import Storage
 
     responder = _responder(faq_dir)
@@ -187,7 +188,7 @@ def faq_export(faq_dir: Path, workbook: Path) -> None:
 
     Example: bot faq export faq.xlsx
     """
-    from .excel import export_workbook
+    from .content.excel import export_workbook
 
     faq = _responder(faq_dir).faq
     export_workbook(faq, workbook)
@@ -204,7 +205,7 @@ def faq_import(faq_dir: Path, workbook: Path) -> None:
 
     Every problem is printed as sheet!cell: message and no file is changed (exit 1).
     """
-    from .excel import WorkbookError, import_workbook
+    from .content.excel import WorkbookError, import_workbook
 
     try:
         written = import_workbook(workbook, faq_dir)
@@ -239,7 +240,7 @@ def classes_list(faq_dir: Path, database: str) -> None:
     storage = Storage(database)
     for course in faq.classes:
         seats = f"{storage.seats_taken(course.no)}/{course.capacity}人" if course.bookable else "LINE予約なし"
-        click.echo(f"{course.no}  {course.date.isoformat()} {course.when().split('）', 1)[1]}  {course.title}  {seats}")
+        click.echo(f"{course.no}  {course.date.isoformat()} {course.hours()}  {course.title}  {seats}")
 
 
 @classes_group.command(name="roster")
@@ -254,8 +255,8 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
     """
     import datetime as dt
 
-    from .classes import JST
-    from .csv_export import excel_csv
+    from .clock import JST
+    from .staff.csv_export import excel_csv
     from .storage import Storage
 
     course = next((c for c in _responder(faq_dir).faq.classes if c.no == class_no), None)
@@ -286,15 +287,16 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
     """
     import datetime as dt
 
-    from .classes import JST
-    from .reminders import send_reminders
+    from .classes.reminders import send_reminders
+    from .clock import JST
+    from .line.api import messaging_api
     from .storage import Storage
 
     faq = _responder(faq_dir).faq
     config = _server_config(faq_dir)
     day = run_date.date() if run_date else dt.datetime.now(JST).date()
-    result = send_reminders(Storage(database), faq.classes, day, endpoint=config.api_endpoint,
-                            access_token=config.access_token, secret_key=config.secret_key)
+    api = messaging_api(config.api_endpoint, config.access_token)
+    result = send_reminders(Storage(database), faq.classes, day, api=api, secret_key=config.secret_key)
     tomorrow = day + dt.timedelta(days=1)
     click.echo(f"{tomorrow.month}月{tomorrow.day}日の教室のお知らせ: {result.sent}件送りました"
                f"（前に送りずみ {result.already}件、送れなかった {result.failed}件）")
@@ -349,7 +351,7 @@ def richmenu(faq_dir: Path, font: Path | None, image: Path | None, save: Path | 
 
     Needs LINE_CHANNEL_ACCESS_TOKEN (and LINE_CHANNEL_SECRET) unless --save is given.
     """
-    from . import richmenu as menu
+    from .line import richmenu as menu
 
     buttons = menu.menu_buttons(_responder(faq_dir).faq)
     if image is not None:

@@ -20,6 +20,17 @@ def test_ask_prints_the_answer_and_buttons(runner):
     assert result.output.rstrip().endswith("職員に聞きたい")
 
 
+def test_ask_answers_a_typed_booking_check_as_line_does(runner, responder):
+    result = run(runner, "ask", "--faq", str(SHIPPED_FAQ), "予約の確認")
+    assert result.exit_code == 0
+    assert result.output == "申し込んでいる教室はありません。\n\n[1] 教室を見る\n[2] メニュー\n"
+
+
+def test_chat_answers_a_typed_booking_check_as_ask_does(runner):
+    result = run(runner, "chat", "--faq", str(SHIPPED_FAQ), input="予約の確認\n")
+    assert "あなた> \n申し込んでいる教室はありません。\n\n[1] 教室を見る\n[2] メニュー\n" in result.output
+
+
 def test_ask_json_has_the_contract_keys(runner):
     result = run(runner, "ask", "--json", "--faq", str(SHIPPED_FAQ), "マイナンバーカードをなくしました")
     data = json.loads(result.output)

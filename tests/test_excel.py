@@ -2,8 +2,8 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import cli
-from bot.excel import WorkbookError, export_workbook, import_workbook
-from bot.loader import load_faq
+from bot.content.excel import WorkbookError, export_workbook, import_workbook
+from bot.content.loader import load_faq
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import line_events as ev
-from bot.conversation import NOT_KEPT
+from bot.dialogue.conversation import NOT_KEPT
 from conftest import server_env
 from fake_line import reply_problems
 from gunicorn_server import GunicornServer

@@ -36,7 +36,7 @@ def ask_many(server, fake_api, question: str, count: int = 8) -> list[str]:
 
 
 def answered_by_both_workers(server) -> bool:
-    return len(set(re.findall(r"\[(\d+)\] INFO bot.delivery: event answered", server.log()))) == 2
+    return len(set(re.findall(r"\[(\d+)\] INFO bot.line.delivery: event answered", server.log()))) == 2
 
 
 def test_an_edit_is_answered_from_within_5_seconds_and_a_broken_one_keeps_the_old(editable_server, fake_api):

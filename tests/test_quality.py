@@ -6,7 +6,7 @@ figures), so that a change that makes residents' experience worse fails here.
 
 import pytest
 
-from bot.evaluation import evaluate, read_questions
+from bot.engine.evaluation import evaluate, read_questions
 from conftest import ROOT
 
 DEVSET = ROOT / "tests" / "data" / "devset.tsv"

@@ -5,7 +5,8 @@ import random
 import pytest
 
 from bot.cli import cli
-from bot.report import JST, build_report, format_report, report_csv, report_rows
+from bot.clock import JST
+from bot.staff.report import build_report, format_report, report_csv, report_rows
 from bot.storage import Storage
 
 PASSPORT = ["パスポートの申請はどこでできますか", "パスポート作りたい", "ぱすぽーとの更新はどうする", "パスポートの受け取りはいつ",
@@ -103,7 +104,7 @@ def test_the_text_report_names_the_sections(report, faq):
 
 
 def test_entries_not_checked_for_a_year_are_listed(small_faq, matcher):
-    from bot.loader import load_faq
+    from bot.content.loader import load_faq
 
     path = small_faq / "10-test.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "    updated: 2025-10-01\n", encoding="utf-8")

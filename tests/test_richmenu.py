@@ -5,7 +5,7 @@ from PIL import Image
 
 import line_events as ev
 from bot.cli import cli
-from bot.richmenu import FontNotFound, bounds, draw_image, find_font, menu_buttons
+from bot.line.richmenu import FontNotFound, bounds, draw_image, find_font, menu_buttons
 
 
 def png(width=2500, height=1686) -> bytes:
@@ -53,7 +53,7 @@ def test_the_drawn_image_has_the_menu_size_and_fits_line(faq):
 def test_a_long_label_breaks_after_the_middle_dot_not_inside_a_word():
     from PIL import ImageFont
 
-    from bot.richmenu import _wrap
+    from bot.line.richmenu import _wrap
 
     font = ImageFont.truetype(str(find_font()), 100)
     assert _wrap("スマホ教室・スマホの使い方", font, 710) == ["スマホ教室", "スマホの使い方"]

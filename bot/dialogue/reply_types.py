@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .classes import SmartphoneClass
-from .matcher import Match
+from ..content.schedule import SmartphoneClass
+from ..engine.matcher import Match
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from .class_search import ScheduleRequest, find_classes
-from .classes import SmartphoneClass, upcoming
-from .faq import Faq, fit_label
-from .reply_types import Button, ClassOffer, Reply
+from .search import ScheduleRequest, find_classes
+from ..content.schedule import SmartphoneClass, upcoming
+from ..content.faq import Faq
+from ..line_limits import fit_label
+from ..dialogue.reply_types import Button, ClassOffer, Reply
 
 SeatsTaken = Callable[[str], int]
 BOOK_LABEL = "申し込む"

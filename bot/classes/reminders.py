@@ -12,14 +12,13 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from linebot.v3.messaging import PushMessageRequest, TextMessage
+from linebot.v3.messaging import MessagingApi, PushMessageRequest, TextMessage
 from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError as TransportError
 
-from .classes import SmartphoneClass
-from .line_api import messaging_api
-from .storage import Storage
-from .user_ids import UserIdBox
+from ..content.schedule import SmartphoneClass
+from ..storage import Storage
+from ..user_ids import UserIdBox
 
 log = logging.getLogger(__name__)
 RETRY_NAMESPACE = uuid.UUID("5f0c8a52-4d7e-4c1e-9a59-2f1f8f6a3b10")
@@ -45,11 +44,13 @@ def retry_key(booking_id: int, class_date: str) -> str:
 
 
 def send_reminders(storage: Storage, classes: tuple[SmartphoneClass, ...], run_date: dt.date, *,
-                   endpoint: str, access_token: str, secret_key: bytes) -> RemindResult:
-    """Push a reminder for every booking of the classes on the day after ``run_date``."""
+                   api: MessagingApi, secret_key: bytes) -> RemindResult:
+    """Push a reminder for every booking of the classes on the day after ``run_date``.
+
+    ``api`` is the caller's Messaging API client (:func:`bot.line.api.messaging_api`).
+    """
     tomorrow = run_date + dt.timedelta(days=1)
     courses = {c.no: c for c in classes if c.date == tomorrow}
-    api = messaging_api(endpoint, access_token)
     box = UserIdBox(secret_key)
     result = RemindResult()
     for booking in storage.reminders_due(tomorrow.isoformat()):

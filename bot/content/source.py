@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .errors import FaqError, Problem
+from ..errors import FaqError, Problem
+from .faq import Faq
 from .files import replace_file
 from .loader import load_faq
-from .replies import Responder
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +45,24 @@ def fingerprint(faq_dir: Path) -> Fingerprint:
 
 @dataclass(frozen=True)
 class Loaded:
-    responder: Responder
+    responder: Any
     loaded_at: float
     load_seconds: float
     fingerprint: Fingerprint
 
 
 class FaqSource:
-    """Holds the current :class:`Responder`; :meth:`refresh` swaps in a changed FAQ."""
+    """Holds what ``build`` made of the current FAQ (the server's
+    :class:`~bot.dialogue.replies.Responder`); :meth:`refresh` swaps in a changed FAQ.
 
-    def __init__(self, faq_dir: str | Path, snapshot_dir: str | Path | None = None):
+    ``build`` is given by the caller because the content layer sits below the dialogue: it
+    runs once per version that loads, so the costly analysis of a new FAQ is done before the
+    version goes live.
+    """
+
+    def __init__(self, faq_dir: str | Path, snapshot_dir: str | Path | None = None, *,
+                 build: Callable[[Faq], Any]):
+        self.build = build
         self.faq_dir = Path(faq_dir)
         self.snapshot_dir = Path(snapshot_dir) if snapshot_dir else None
         self.last_error: list[Problem] = []
@@ -74,12 +84,12 @@ class FaqSource:
                 log.error("FAQ not loaded, started from the last good version: %s", problem)
 
     @property
-    def responder(self) -> Responder:
+    def responder(self) -> Any:
         return self.loaded.responder
 
     def _load(self, marks: Fingerprint, folder: Path | None = None) -> Loaded:
         started = time.perf_counter()
-        responder = Responder(load_faq(folder or self.faq_dir))
+        responder = self.build(load_faq(folder or self.faq_dir))
         loaded = Loaded(responder, time.time(), time.perf_counter() - started, marks)
         if folder is None:
             self._keep_snapshot()

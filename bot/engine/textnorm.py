@@ -48,8 +48,3 @@ def fold_reading(reading: str) -> str:
 
 def is_hiragana(char: str) -> bool:
     return "\u3041" <= char <= "\u309f" or char == "ー"
-
-
-def utf16_length(text: str) -> int:
-    """Length as LINE counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2

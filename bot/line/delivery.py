@@ -17,11 +17,11 @@ from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import EventMode
 from urllib3.exceptions import HTTPError as TransportError
 
-from .conversation import Conversation
-from .faq_source import FaqSource
-from .line_api import messaging_api
-from .line_messages import line_messages
-from .storage import Storage
+from ..dialogue.conversation import Conversation
+from ..content.source import FaqSource
+from .api import messaging_api
+from .messages import line_messages
+from ..storage import Storage
 
 log = logging.getLogger(__name__)
 

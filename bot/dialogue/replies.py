@@ -9,30 +9,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from . import class_replies
-from .class_replies import SeatsTaken
-from .class_search import ScheduleRequest, schedule_request
-from .classes import JST
-from .faq import Entry, Faq, fit_label
-from .privacy import contains_my_number
+from ..classes import replies as class_replies
+from ..classes.replies import SeatsTaken
+from ..classes.search import ScheduleRequest, schedule_request
+from ..clock import JST
+from ..content.faq import Entry, Faq
+from ..engine.matcher import Match, Matcher
+from ..line_limits import QUICK_REPLY_ITEMS, fit_label
+from ..privacy import contains_my_number
 from .reply_types import Button, Reply
-from .matcher import Match, Matcher
-from .textnorm import normalize
+from .router import BOOKING_KINDS, Command, read_postback, read_typed
 
 MENU_LABEL = "メニュー"
 CONTACT_LABEL = "職員に聞きたい"
 NONE_OF_THESE_LABEL = "どれでもない"
 NEXT_PAGE_LABEL = "つぎへ"
 # LINE shows at most 13 quick-reply buttons; every reply is built to fit, in every channel.
-BUTTON_LIMIT = 13
+BUTTON_LIMIT = QUICK_REPLY_ITEMS
 # A category page leaves room for つぎへ, メニュー and 職員に聞きたい.
 CATEGORY_PAGE_SIZE = BUTTON_LIMIT - 3
 SOLVED_LABEL = "解決した"
 UNSOLVED_LABEL = "解決しない"
 # An answer leaves room for 解決した / 解決しない, which LINE adds once the question is logged.
 FEEDBACK_BUTTONS = 2
-MENU_WORDS = {"メニュー", "めにゅー", "menu", "一覧", "カテゴリ", "最初から", "はじめから", "トップ"}
-CONTACT_WORDS = {"職員に聞きたい", "職員", "人と話したい", "問い合わせ先", "窓口の電話番号"}
 
 DEFAULT_MESSAGES = {
     "greeting": "こんにちは。{town}のデジタル相談ボットです。\nマイナンバーカード、オンラインの手続き、スマホ教室のことを、ふつうの言葉で聞いてください。\n例：「マイナンバーカードをなくした」「スマホ教室はいつ？」",
@@ -46,11 +45,6 @@ DEFAULT_MESSAGES = {
     "unsolved": "お役に立てず、ごめんなさい。\n職員がお答えします。下の窓口にお問い合わせください。",
     "unsupported": "ごめんなさい。スタンプや写真、音声などは読むことができません。\n聞きたいことを文字で送ってください。下のボタンからもえらべます。",
 }
-
-
-def command_key(text: str) -> str:
-    """A typed message as a command word: 「メニュー。」 and 「めにゅー？」 mean the menu."""
-    return normalize(text).strip("。.!！?？ ")
 
 
 class Responder:
@@ -145,24 +139,36 @@ class Responder:
         buttons = tuple(Button(r.button_label, f"entry:{r.id}") for r in related[:room])
         return Reply("answer", text, buttons + self._standard_buttons(), match)
 
-    def action(self, action: str) -> Reply:
-        """The reply to a tapped button."""
-        kind, _, value = action.partition(":")
-        if kind == "entry":
-            entry = self.faq.entry(value)
-            if entry is None:
-                return Reply("none", self.message("unknown_entry"), self.category_buttons())
-            return self.entry(entry)
-        if kind == "category":
-            file, _, page = value.partition(":")
-            return self.category(file, int(page) if page.isdigit() else 0)
-        if kind in ("contact", "none"):
+    def action(self, data: str, *, now: dt.datetime | None = None, seats_taken: SeatsTaken | None = None) -> Reply:
+        """The reply to a tapped button (its postback data)."""
+        return self.follow(read_postback(data), now=now, seats_taken=seats_taken)
+
+    def follow(self, command: Command, *, now: dt.datetime | None = None, seats_taken: SeatsTaken | None = None,
+               bookings: tuple = ()) -> Reply:
+        """The reply to a button or a typed command word.
+
+        Outside LINE nobody is signed in, so a resident has no ``bookings`` and cannot book;
+        the LINE conversation handles those commands itself and gives the rest to this.
+        """
+        kind = command.kind
+        if kind == "menu":
+            return self.menu(command.page)
+        if kind == "contact":
             return self.contact()
-        if kind == "class":
-            if value == "list":
-                return self.class_schedule(ScheduleRequest(), dt.datetime.now(JST))
+        if kind == "category":
+            return self.category(command.target, command.page)
+        if kind == "entry" and self.faq.entry(command.target) is not None:
+            return self.entry(self.faq.entry(command.target))
+        if kind == "classes":
+            return self.class_schedule(ScheduleRequest(), now or dt.datetime.now(JST), seats_taken)
+        if kind == "my-bookings":
+            return class_replies.my_bookings(self.faq, list(bookings), now or dt.datetime.now(JST))
+        if kind == "feedback":
+            return self.feedback(command.helpful)
+        if kind in BOOKING_KINDS:
             return Reply("none", "教室の申し込みと予約の確認は、LINE でできます。", (Button(MENU_LABEL, "menu"),))
-        return self.menu(int(value) if value.isdigit() else 0)
+        # An entry staff removed, or a button the bot never made.
+        return Reply("none", self.message("unknown_entry"), self.category_buttons())
 
     def class_schedule(self, request: ScheduleRequest, now: dt.datetime, seats_taken: SeatsTaken | None = None,
                        match: Match | None = None) -> Reply:
@@ -178,14 +184,9 @@ class Responder:
         """The reply to a typed message; ``now`` (Japan time) decides which classes are ahead."""
         if contains_my_number(text):
             return self.my_number_warning()
-        key = command_key(text)
-        if key in MENU_WORDS:
-            return self.menu()
-        if key in CONTACT_WORDS:
-            return self.contact()
-        category = next((c for c in self.faq.categories if normalize(c.name) == key), None)
-        if category is not None:
-            return self.category(category.file)
+        command = read_typed(text, self.faq)
+        if command is not None:
+            return self.follow(command, now=now, seats_taken=seats_taken)
         now = now or dt.datetime.now(JST)
         request = schedule_request(text, now, self.faq.classes) if self.faq.classes else None
         match = self.matcher.match(text)

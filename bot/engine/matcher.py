@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from .analysis import Word, reading, words
-from .faq import Entry, Faq
+from ..content.faq import Entry, Faq
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
@@ -55,7 +55,7 @@ _PART_FIELDS = (("question", 1.0), ("question_part", 1.0))
 _QUERY_SIDE = 0.7
 # A word the FAQ never uses weighs a little more than its rarest word: it may be the topic
 # (パスポート) or only the resident's situation (入院中, 財布ごと). Another counter's word
-# (bot/data/other_services.yaml) is almost surely the topic and weighs far more.
+# (bot/engine/data/other_services.yaml) is almost surely the topic and weighs far more.
 _UNSEEN_BOOST = 1.1
 _FOREIGN_BOOST = 2.5
 # A word that says what kind of question it is, not what it is about: 「ハローワークの場所」

@@ -1,8 +1,5 @@
-"""A :class:`~bot.replies.Reply` as LINE messages: texts that fit, buttons as quick replies.
-
-LINE's limits (Messaging API reference): a text message holds 5,000 UTF-16 units, a reply at
-most 5 messages, a quick reply 13 items, an action label 20 characters, postback data 300.
-"""
+"""A :class:`~bot.dialogue.replies.Reply` as LINE messages: texts that fit, buttons as quick
+replies, within LINE's limits (:mod:`bot.line_limits`)."""
 
 from __future__ import annotations
 
@@ -10,17 +7,19 @@ import re
 
 from linebot.v3.messaging import FlexContainer, FlexMessage, PostbackAction, QuickReply, QuickReplyItem, TextMessage
 
-from .class_replies import BOOK_LABEL, availability
-from .faq import fit_label
-from .replies import BUTTON_LIMIT, Reply
-from .reply_types import ClassOffer
-from .textnorm import utf16_length
-
-TEXT_LIMIT = 5000
-MESSAGES_PER_REPLY = 5
-POSTBACK_DATA_LIMIT = 300
-ALT_TEXT_LIMIT = 400
-CAROUSEL_LIMIT = 12
+from ..classes.replies import BOOK_LABEL, availability
+from ..dialogue.replies import Reply
+from ..dialogue.reply_types import ClassOffer
+from ..line_limits import (
+    ALT_TEXT_LIMIT,
+    CAROUSEL_BUBBLES,
+    MESSAGES_PER_REPLY,
+    POSTBACK_DATA_LIMIT,
+    QUICK_REPLY_ITEMS,
+    TEXT_LIMIT,
+    fit_label,
+    utf16_length,
+)
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT, count: int = MESSAGES_PER_REPLY) -> list[str]:
@@ -60,7 +59,7 @@ def quick_reply(reply: Reply) -> QuickReply | None:
         QuickReplyItem(action=PostbackAction(label=fit_label(b.label), data=b.action, displayText=fit_label(b.label)))
         for b in reply.buttons
         if len(b.action) <= POSTBACK_DATA_LIMIT
-    ][:BUTTON_LIMIT]
+    ][:QUICK_REPLY_ITEMS]
     return QuickReply(items=items) if items else None
 
 
@@ -71,11 +70,10 @@ def _text(text: str, size: str = "md", **style) -> dict:
 def class_bubble(item: ClassOffer) -> dict:
     """One class in large, plain letters: title, date with weekday, time, place, seats."""
     course = item.course
-    day, time = course.when().split("）", 1)
     body = [
         _text(course.title, "lg", weight="bold"),
-        _text(day + "）", "lg", weight="bold", color="#1b6ac9"),
-        _text(time, "md"),
+        _text(course.day(), "lg", weight="bold", color="#1b6ac9"),
+        _text(course.hours(), "md"),
         _text(course.place, "md", color="#555555"),
         _text(availability(item), "md", weight="bold", color="#b5460f" if item.seats_left == 0 else "#12876f"),
     ]
@@ -94,7 +92,7 @@ def class_bubble(item: ClassOffer) -> dict:
 
 
 def class_carousel(reply: Reply) -> FlexMessage:
-    carousel = {"type": "carousel", "contents": [class_bubble(o) for o in reply.offers[:CAROUSEL_LIMIT]]}
+    carousel = {"type": "carousel", "contents": [class_bubble(o) for o in reply.offers[:CAROUSEL_BUBBLES]]}
     alt_text = reply.text if len(reply.text) <= ALT_TEXT_LIMIT else reply.text[: ALT_TEXT_LIMIT - 1] + "…"
     return FlexMessage(altText=alt_text, contents=FlexContainer.from_dict(carousel))
 

@@ -12,13 +12,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import Problem
+from ..clock import JST, weekday_name
+from ..errors import Problem
 
 CLASSES_FILE = "classes.csv"
-JST = dt.timezone(dt.timedelta(hours=9))
 REQUIRED_COLUMNS = ("NO", "イベント名", "開始日", "開始時間", "終了時間", "場所名称")
 OPTIONAL_COLUMNS = ("住所", "説明", "対象者", "料金(基本)", "定員", "参加申込終了日", "参加申込方法", "連絡先電話番号", "URL", "備考")
-WEEKDAYS = "月火水木金土日"
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
@@ -51,10 +50,17 @@ class SmartphoneClass:
         """Seats are taken in LINE only when the town gave a capacity."""
         return self.capacity is not None
 
+    def day(self) -> str:
+        """「12月5日（土）」"""
+        return f"{self.date.month}月{self.date.day}日（{weekday_name(self.date)}）"
+
+    def hours(self) -> str:
+        """「10:00〜12:00」"""
+        return f"{self.start:%H:%M}〜{self.end:%H:%M}"
+
     def when(self) -> str:
         """「12月5日（土）10:00〜12:00」"""
-        day = f"{self.date.month}月{self.date.day}日（{WEEKDAYS[self.date.weekday()]}）"
-        return f"{day}{self.start:%H:%M}〜{self.end:%H:%M}"
+        return self.day() + self.hours()
 
     def booking_open(self, now: dt.datetime) -> bool:
         """Before the class starts and not after its last application day (Japan time)."""

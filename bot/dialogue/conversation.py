@@ -19,13 +19,13 @@ from linebot.v3.webhooks import (
     UnsendEvent,
 )
 
-from . import class_replies
-from .class_search import ScheduleRequest
-from .classes import JST
-from .privacy import contains_my_number, redact, resident_key
-from .replies import Reply, Responder, command_key
-from .storage import Storage
-from .user_ids import UserIdBox
+from ..classes import replies as class_replies
+from ..clock import JST
+from ..privacy import contains_my_number, redact, resident_key
+from ..storage import Storage
+from ..user_ids import UserIdBox
+from .replies import Reply, Responder
+from .router import Command, read_postback, read_typed
 
 NOT_KEPT = "（マイナンバーがふくまれていたため記録していません）"
 PURGE_EVERY_SECONDS = 3600
@@ -61,7 +61,7 @@ class Conversation:
                 return self._text(event, _without_mentions(event.message), responder)
             return responder.unsupported()  # sticker, image, video, audio, file, location
         if isinstance(event, PostbackEvent):
-            return self._postback(event, event.postback.data, responder)
+            return self._follow(event, read_postback(event.postback.data), responder)
         if isinstance(event, FollowEvent):
             return responder.greeting()
         return None
@@ -81,8 +81,9 @@ class Conversation:
             self.storage.log_question(resident=self._resident(event), question=NOT_KEPT, status="blocked", now=now)
             return responder.my_number_warning()
         question = redact(text)
-        if command_key(question) in class_replies.MY_BOOKINGS_WORDS:
-            return self._classes(event, "mine", responder)
+        command = read_typed(question, responder.faq)
+        if command is not None:  # a command word is not a question: it is followed, not logged
+            return self._follow(event, command, responder)
         reply = responder.answer(question, now=moment, seats_taken=self.storage.seats_taken)
         match = reply.match
         question_id = self.storage.log_question(
@@ -98,28 +99,23 @@ class Conversation:
         self._forget_old_questions(now, responder.faq.settings.retention_days)
         return responder.with_feedback(reply, question_id) if reply.status == "answer" else reply
 
-    def _postback(self, event: object, data: str, responder: Responder) -> Reply:
-        kind, _, rest = data.partition(":")
-        if kind == "class":
-            return self._classes(event, rest, responder)
-        if kind == "feedback":
-            answer, _, question_id = rest.partition(":")
-            if question_id.isdigit():
-                self.storage.record_feedback(int(question_id), helpful=answer == "yes")
-            return responder.feedback(answer == "yes")
-        return responder.action(data)
+    def _follow(self, event: object, command: Command, responder: Responder) -> Reply:
+        """A button or command word. What needs the resident (feedback, bookings) is done here;
+        the rest is the same reply as in ``bot ask`` and ``bot chat``.
 
-    def _classes(self, event: object, action: str, responder: Responder) -> Reply:
-        """Booking in LINE: 申し込む → confirm → booked; 予約の確認 → cancel → confirm → cancelled."""
-        verb, _, value = action.partition(":")
-        resident = self._resident(event)
-        if verb == "mine":
-            return class_replies.my_bookings(responder.faq, self.storage.bookings_of(resident), self.clock())
-        if verb in ("cancel", "cancel-ok"):
-            return self._cancel(resident, value, confirmed=verb == "cancel-ok", responder=responder)
-        if verb in ("book", "confirm"):
-            return self._book(event, resident, value, confirmed=verb == "confirm", responder=responder)
-        return responder.class_schedule(ScheduleRequest(), self.clock(), self.storage.seats_taken)  # "list"
+        Booking in LINE: 申し込む → confirm → booked; 予約の確認 → cancel → confirm → cancelled.
+        """
+        kind = command.kind
+        if kind == "feedback":
+            self.storage.record_feedback(int(command.target), helpful=command.helpful)
+        elif kind in ("my-bookings", "cancel", "confirm-cancel", "book", "confirm-booking"):
+            resident = self._resident(event)
+            if kind == "my-bookings":
+                return class_replies.my_bookings(responder.faq, self.storage.bookings_of(resident), self.clock())
+            if kind in ("cancel", "confirm-cancel"):
+                return self._cancel(resident, command.target, confirmed=kind == "confirm-cancel", responder=responder)
+            return self._book(event, resident, command.target, confirmed=kind == "confirm-booking", responder=responder)
+        return responder.follow(command, now=self.clock(), seats_taken=self.storage.seats_taken)
 
     def _cancel(self, resident: str, booking_id: str, confirmed: bool, responder: Responder) -> Reply:
         booking = next((b for b in self.storage.bookings_of(resident) if str(b.id) == booking_id), None)

@@ -15,13 +15,12 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from .classes import CLASSES_FILE, SmartphoneClass, parse_classes
-from .errors import FaqError, Problem
-from .faq import DEFAULT_RETENTION_DAYS, LABEL_LIMIT, Category, Contact, Entry, Faq, Link, Settings
-from .textnorm import utf16_length
+from .schedule import CLASSES_FILE, SmartphoneClass, parse_classes
+from ..errors import FaqError, Problem
+from .faq import DEFAULT_RETENTION_DAYS, Category, Contact, Entry, Faq, Link, Settings
+from ..line_limits import LABEL_LIMIT, TEXT_LIMIT, utf16_length
 
 RESERVED_FILES = ("synonyms.yaml", "settings.yaml")
-ANSWER_LIMIT = 5000
 ENTRY_KEYS = ("id", "question", "label", "alternates", "keywords", "answer", "links", "related", "updated")
 CATEGORY_KEYS = ("category", "entries")
 LINK_KEYS = ("label", "url")
@@ -214,8 +213,8 @@ class _Reader:
         entry_id = self.entry_id(path, fields, start)
         question = self.required_text(path, fields, "question", start, "「question: 代表的な質問文」を書いてください")
         answer = self.required_text(path, fields, "answer", start, "「answer: |」の次の行から、字下げして答えを書いてください")
-        if utf16_length(answer) > ANSWER_LIMIT:
-            self.report(path, _line(fields["answer"]), f"answer が長すぎます（{utf16_length(answer)}文字分） — LINEで送れるのは{ANSWER_LIMIT}文字までです。短くするか、質問を分けてください")
+        if utf16_length(answer) > TEXT_LIMIT:
+            self.report(path, _line(fields["answer"]), f"answer が長すぎます（{utf16_length(answer)}文字分） — LINEで送れるのは{TEXT_LIMIT}文字までです。短くするか、質問を分けてください")
         label = self.label(path, fields.get("label"), "label")
         alternates = self.text_list(path, fields["alternates"], "alternates") if "alternates" in fields else ()
         keywords = self.text_list(path, fields["keywords"], "keywords") if "keywords" in fields else ()

@@ -21,12 +21,12 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .errors import Problem
-from .faq import LABEL_LIMIT, Category, Entry, Faq, Link
-from .faq_writer import category_yaml, opening_comments
+from ..errors import Problem
+from .faq import Category, Entry, Faq, Link
+from .writer import category_yaml, opening_comments
 from .files import replace_file
-from .loader import ANSWER_LIMIT, ID_PATTERN, read_faq
-from .textnorm import utf16_length
+from .loader import ID_PATTERN, read_faq
+from ..line_limits import LABEL_LIMIT, TEXT_LIMIT, utf16_length
 
 COLUMNS = ("id", "question", "label", "alternates", "keywords", "answer", "links", "related", "updated")
 REQUIRED_COLUMNS = ("id", "question", "answer")
@@ -169,8 +169,8 @@ def _entry(reader: _SheetReader, row: int, headers: dict[str, int], values: dict
     if not answer:
         reader.report(column("answer"), row, "answer（答え）が空です — 住民に送る答えを書いてください")
         sound = False
-    elif utf16_length(answer) > ANSWER_LIMIT:
-        reader.report(column("answer"), row, f"answer が長すぎます（{utf16_length(answer)}文字）— LINE で送れるのは{ANSWER_LIMIT}文字までです。分けてください")
+    elif utf16_length(answer) > TEXT_LIMIT:
+        reader.report(column("answer"), row, f"answer が長すぎます（{utf16_length(answer)}文字）— LINE で送れるのは{TEXT_LIMIT}文字までです。分けてください")
         sound = False
     label = values.get("label", "").strip()
     if len(label) > LABEL_LIMIT:

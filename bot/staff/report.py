@@ -11,15 +11,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 
-from .analysis import Word
+from ..engine.analysis import Word
 from .csv_export import excel_csv
-from .faq import Faq
-from .matcher import Matcher
-from .smalltalk import smalltalk_kind
-from .storage import LoggedQuestion
-from .textnorm import normalize, to_hiragana
+from ..clock import JST
+from ..content.faq import Faq
+from ..engine.matcher import Matcher
+from ..engine.smalltalk import smalltalk_kind
+from ..storage import LoggedQuestion
+from ..engine.textnorm import normalize, to_hiragana
 
-JST = dt.timezone(dt.timedelta(hours=9))
 EXAMPLES_PER_GROUP = 3
 # How alike (cosine of rarity-weighted features) a question must be to its group's centre.
 SAME_TOPIC = 0.3

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .classes import SmartphoneClass
+from ..line_limits import fit_label
+from .schedule import SmartphoneClass
 
-LABEL_LIMIT = 20
 # How long residents' questions are kept, unless settings.yaml says otherwise.
 DEFAULT_RETENTION_DAYS = 180
-
-
-def fit_label(text: str, limit: int = LABEL_LIMIT) -> str:
-    """A button label LINE accepts: at most ``limit`` characters, cut with an ellipsis."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)

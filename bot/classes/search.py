@@ -12,8 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .classes import JST, SmartphoneClass, upcoming
-from .textnorm import normalize, to_hiragana
+from ..clock import JST, WEEKDAY_READINGS, WEEKDAYS
+from ..content.schedule import SmartphoneClass, upcoming
+from ..engine.textnorm import normalize, to_hiragana
 
 MAX_SHOWN = 5
 CLASS_WORDS = ("教室", "きょうしつ", "講座", "こうざ", "講習", "こうしゅう", "相談会", "そうだんかい", "勉強会", "べんきょうかい")
@@ -26,8 +27,6 @@ WHEN_WORDS = (
 # The FAQ answers these better than a list of dates.
 FAQ_TOPICS = ("持ち物", "もちもの", "持って", "もって", "場所", "ばしょ", "どこ", "料金", "りょうきん", "無料", "むりょう",
               "お金", "おかね", "費用", "ひよう", "貸し", "かし", "駐車", "ちゅうしゃ", "方法", "ほうほう", "必要", "ひつよう")
-WEEKDAY_NAMES = {"月": 0, "火": 1, "水": 2, "木": 3, "金": 4, "土": 5, "日": 6}
-WEEKDAY_READINGS = {"げつよう": 0, "かよう": 1, "すいよう": 2, "もくよう": 3, "きんよう": 4, "どよう": 5, "にちよう": 6}
 IGNORED_TOPIC_WORDS = {"スマホ", "スマートフォン", "教室", "講座", "講習", "日程", "予定", "次", "来月", "今月", "今度",
                        "開催", "一覧", "参加", "予約", "申込", "申し込み", "土曜日", "日曜日", "平日", "週末", "土日"}
 
@@ -45,7 +44,7 @@ class ScheduleRequest:
         if self.month:
             parts.append(f"{self.month}月")
         if self.weekdays:
-            parts.append("・".join(f"{'月火水木金土日'[d]}曜日" for d in sorted(self.weekdays)))
+            parts.append("・".join(f"{WEEKDAYS[d]}曜日" for d in sorted(self.weekdays)))
         if self.topic:
             parts.append(f"「{self.topic}」")
         return "の".join(parts)
@@ -86,8 +85,8 @@ def _weekdays(plain: str, kana: str) -> frozenset[int]:
         return frozenset({5, 6})
     if "平日" in plain or "へいじつ" in kana:
         return frozenset(range(5))
-    days = {WEEKDAY_NAMES[m.group(1)] for m in re.finditer(r"([月火水木金土日])曜", plain)}
-    days |= {d for reading, d in WEEKDAY_READINGS.items() if reading in kana}
+    days = {WEEKDAYS.index(m.group(1)) for m in re.finditer(f"([{WEEKDAYS}])曜", plain)}
+    days |= {d for d, reading in enumerate(WEEKDAY_READINGS) if reading in kana}
     return frozenset(days)
 
 

@@ -19,15 +19,15 @@ from linebot.v3.messaging import (
     RichMenuSize,
 )
 
-from .faq import Faq, fit_label
-from .line_api import blob_api, messaging_api
-from .replies import CONTACT_LABEL
+from ..content.faq import Faq
+from ..line_limits import RICH_MENU_IMAGE_BYTES, fit_label
+from .api import blob_api, messaging_api
+from ..dialogue.replies import CONTACT_LABEL
 
 WIDTH = 2500
 ROW_HEIGHT = 843
 COLUMNS = 3
 MAX_CATEGORIES = 5  # with 職員に聞きたい, two rows of three
-IMAGE_LIMIT_BYTES = 1024 * 1024
 COLOURS = ["#1b6ac9", "#12876f", "#b5460f", "#6a3fb5", "#a01d5b"]
 CONTACT_COLOUR = "#4a4a4a"
 
@@ -198,7 +198,7 @@ def rich_menu_request(buttons: list[MenuButton], chat_bar_text: str = "メニュ
 def publish(request: RichMenuRequest, image: bytes, content_type: str, *, endpoint: str, data_endpoint: str,
             access_token: str) -> str:
     """Create the menu, upload its image and make it every friend's default; returns its id."""
-    if len(image) > IMAGE_LIMIT_BYTES:
+    if len(image) > RICH_MENU_IMAGE_BYTES:
         raise ImageTooLarge(f"画像が {len(image):,} バイトあります — LINE のリッチメニュー画像は 1MB までです")
     api = messaging_api(endpoint, access_token)
     blob = blob_api(data_endpoint, access_token)

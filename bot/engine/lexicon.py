@@ -1,6 +1,6 @@
 """Residents' everyday words, folded onto the words staff write.
 
-A built-in lexicon ships with the package (``bot/data/lexicon.yaml``) so that a town with an
+A built-in lexicon ships with the package (``bot/engine/data/lexicon.yaml``) so that a town with an
 empty ``synonyms.yaml`` still understands なくした as 紛失 and ただ as 無料; the town's own
 ``faq/synonyms.yaml`` extends it with local words. Both map a canonical word to its variants.
 
@@ -24,21 +24,21 @@ _LONGEST_VARIANT = 4
 
 @functools.lru_cache(maxsize=1)
 def other_service_words() -> list[str]:
-    """Words of municipal services outside the digital desk (``bot/data/other_services.yaml``)."""
-    text = resources.files("bot").joinpath("data/other_services.yaml").read_text(encoding="utf-8")
+    """Words of municipal services outside the digital desk (``bot/engine/data/other_services.yaml``)."""
+    text = resources.files("bot.engine").joinpath("data/other_services.yaml").read_text(encoding="utf-8")
     return [str(w) for w in yaml.safe_load(text)["words"]]
 
 
 def builtin_groups() -> dict[str, list[str]]:
     """The shipped lexicon: canonical word → variants."""
-    text = resources.files("bot").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    text = resources.files("bot.engine").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
     return {str(k): [str(v) for v in vs] for k, vs in yaml.safe_load(text).items()}
 
 
 @functools.lru_cache(maxsize=1)
 def kana_stems() -> dict[str, str]:
     """Hiragana verb stems and their kanji, longest first: なくし → 無くし."""
-    text = resources.files("bot").joinpath("data/kana_stems.yaml").read_text(encoding="utf-8")
+    text = resources.files("bot.engine").joinpath("data/kana_stems.yaml").read_text(encoding="utf-8")
     stems = {str(k): str(v) for k, v in yaml.safe_load(text).items()}
     return dict(sorted(stems.items(), key=lambda item: -len(item[0])))
 
