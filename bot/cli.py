@@ -74,28 +74,43 @@ def cli() -> None:
 @cli.command()
 @faq_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object, or one per line from stdin.")
+@click.option("--top", "top", type=click.IntRange(1, 100), default=5, show_default=True, help="How many candidates to list.")
+@click.option("--explain", is_flag=True, help="Also show why: words read, weights, top entries, the rule that decided.")
 @click.argument("question", required=False)
-def ask(faq_dir: Path, as_json: bool, question: str | None) -> None:
+def ask(faq_dir: Path, as_json: bool, top: int, explain: bool, question: str | None) -> None:
     """Print the reply a resident would get.
 
     Example: bot ask "マイナンバーカードをなくした"
 
     With --json and no question, reads one question per line from standard input and prints
-    one JSON object per line, in order:
+    one JSON object per line, in order (--top N lists up to N candidates):
 
-        cat questions.txt | bot ask --json
+        cat questions.txt | bot ask --json --top 10
+
+    --explain shows why: bot ask --explain "マイナカードなくした"
     """
     responder = _responder(faq_dir)
-    if question is None and not as_json:
+    if question is None and (not as_json or explain):
         raise click.UsageError("質問を書いてください。例: bot ask \"マイナンバーカードをなくした\"")
+
+    def as_object(query: str) -> dict:
+        answer = reply_as_json(responder.answer(query), query)
+        if top != len(answer["candidates"]) and answer["candidates"]:
+            answer["candidates"] = [{"id": e.id, "question": e.question, "score": s} for e, s in responder.matcher.rank(query, top)]
+        return answer
+
     if question is not None:
-        reply = responder.answer(question)
-        click.echo(json.dumps(reply_as_json(reply, question), ensure_ascii=False) if as_json else reply_as_text(reply))
+        if as_json:
+            click.echo(json.dumps(as_object(question), ensure_ascii=False))
+        else:
+            click.echo(reply_as_text(responder.answer(question)))
+        if explain:
+            click.echo("")
+            click.echo("\n".join(responder.matcher.explain(question, top).lines()))
         return
     for line in sys.stdin:
         query = line.rstrip("\r\n")
-        reply = responder.answer(query)
-        sys.stdout.write(json.dumps(reply_as_json(reply, query), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(as_object(query), ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
 

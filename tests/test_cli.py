@@ -53,6 +53,38 @@ def test_ask_json_reads_stdin_one_object_per_line_in_order(runner):
     assert [line["status"] for line in lines] == ["answer", "none", "none", "answer"]
 
 
+def test_ask_json_top_lists_that_many_candidates(runner):
+    result = run(runner, "ask", "--json", "--top", "10", "--faq", str(SHIPPED_FAQ), input="マイナンバーカードをなくしました\n")
+    data = json.loads(result.output)
+    assert len(data["candidates"]) == 10
+    assert data["candidates"][0]["id"] == data["id"] == "mynumber-lost"
+
+
+def test_ask_json_top_keeps_the_first_five_in_order(runner):
+    five = json.loads(run(runner, "ask", "--json", "--faq", str(SHIPPED_FAQ), "暗証番号").output)
+    ten = json.loads(run(runner, "ask", "--json", "--top", "10", "--faq", str(SHIPPED_FAQ), "暗証番号").output)
+    assert ten["candidates"][:5] == five["candidates"]
+
+
+def test_ask_explain_shows_words_weights_candidates_and_rule(runner):
+    result = run(runner, "ask", "--explain", "--faq", str(SHIPPED_FAQ), "マイナカードを財布ごと落とした")
+    assert result.exit_code == 0
+    why = result.output.split("── なぜこの返事か ──\n")[1].splitlines()
+    assert why[0] == "読んだことば（重み）:"
+    assert why[1].startswith("  マイナンバーカード  ") and why[1].endswith("FAQ のことば")
+    assert any(line.startswith("  財布  ") and "FAQ にないことば" in line for line in why)
+    assert any(line.startswith("  1. mynumber-lost  点数 ") for line in why)
+    assert any(line.startswith("     いちばん近い言い方: 「") for line in why)
+    assert any(line.startswith("決め方: answer: score ") for line in why)
+    assert why[-1].startswith("この FAQ の基準（1件あたりの言い方 ")
+
+
+def test_ask_explain_works_on_another_towns_faq(runner):
+    result = run(runner, "ask", "--explain", "--faq", str(ROOT / "tests" / "data" / "kaede" / "faq"), "パスポートを作りたい")
+    assert result.exit_code == 0
+    assert "決め方: none: coverage " in result.output
+
+
 def test_ask_without_a_question_is_a_usage_error(runner):
     result = run(runner, "ask", "--faq", str(SHIPPED_FAQ))
     assert result.exit_code == 2
