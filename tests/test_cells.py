@@ -1,6 +1,6 @@
 import pytest
 
-from bot.staff.cells import original_text, safe_cell
+from bot.cells import original_text, safe_cell
 
 # The inputs of issue 10, and the other beginnings OWASP names.
 FORMULAS = ['=HYPERLINK("http://evil.example/x","くわしくはこちら")', "=cmd|' /C calc'!A0", "@SUM(1,1)",

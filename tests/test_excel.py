@@ -6,7 +6,7 @@ from bot.content.excel import WorkbookError, export_workbook, import_workbook
 from bot.content.faq import Category, Entry
 from bot.content.loader import load_faq
 from bot.content.writer import category_yaml
-from bot.staff.cells import FORMULA_STARTS
+from bot.cells import FORMULA_STARTS
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from .writer import category_yaml, opening_comments
 from .files import replace_file
 from .loader import ID_PATTERN, read_faq
 from ..line_limits import LABEL_LIMIT, TEXT_LIMIT, utf16_length
-from ..staff.cells import original_text, safe_cell
+from ..cells import original_text, safe_cell
 
 COLUMNS = ("id", "question", "label", "alternates", "keywords", "answer", "links", "related", "updated")
 REQUIRED_COLUMNS = ("id", "question", "answer")
