@@ -88,7 +88,7 @@ def test_a_file_that_is_not_a_workbook_is_refused(faq_copy, tmp_path):
 def test_faq_export_and_import_commands(runner, faq_copy, tmp_path):
     target = tmp_path / "out.xlsx"
     exported = runner.invoke(cli, ["faq", "export", "--faq", str(faq_copy), str(target)])
-    assert (exported.exit_code, exported.output) == (0, f"{target} に書き出しました（3シート、66件）。\n")
+    assert (exported.exit_code, exported.output) == (0, f"{target} に書き出しました（3シート、87件）。\n")
     imported = runner.invoke(cli, ["faq", "import", "--faq", str(faq_copy), str(target)])
     assert imported.exit_code == 0
     assert imported.output == (
