@@ -3,7 +3,10 @@ from openpyxl import load_workbook
 
 from bot.cli import cli
 from bot.content.excel import WorkbookError, export_workbook, import_workbook
+from bot.content.faq import Category, Entry
 from bot.content.loader import load_faq
+from bot.content.writer import category_yaml
+from bot.cells import FORMULA_STARTS
 
 
 @pytest.fixture
@@ -107,3 +110,51 @@ def test_a_refused_import_exits_1_with_every_problem(runner, faq_copy, workbook)
         "20-online!B5: question（代表の質問）が空です — 住民が聞く言い方で書いてください\n"
         "2件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。\n"
     )
+
+
+FORMULA_ENTRY = Entry(
+    id="formula-text", question='=HYPERLINK("http://evil.example/x","くわしくはこちら")', category="式",
+    label="@SUM(1,1)", alternates=("=cmd|' /C calc'!A0", "+1+2", "'quoted", "''=x"), keywords=("-1+2", "'=SUM(1,1)"),
+    answer="=1+1 と書くと式になります。\n- 申請のしかた\n'引用'",
+)
+
+
+@pytest.fixture
+def formula_faq(faq_copy):
+    """The shipped FAQ and one category whose texts begin with =, +, -, @ and quotes."""
+    category = Category("=式のテスト", "40-formula.yaml", (FORMULA_ENTRY,))
+    (faq_copy / "40-formula.yaml").write_text(category_yaml(category), encoding="utf-8")
+    assert load_faq(faq_copy).entry("formula-text") is not None
+    return faq_copy
+
+
+def test_no_exported_cell_is_a_formula_or_starts_one(formula_faq, tmp_path):
+    path = tmp_path / "faq.xlsx"
+    export_workbook(load_faq(formula_faq), path)
+    cells = [cell for sheet in load_workbook(path).worksheets for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert [c.value for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS)] == []
+    sheet = load_workbook(path)["40-formula"]
+    assert (sheet["B1"].value, sheet["B3"].value) == ("'=式のテスト", "'" + FORMULA_ENTRY.question)
+
+
+def test_texts_that_begin_a_formula_survive_export_and_import_byte_for_byte(formula_faq, runner, tmp_path):
+    before = snapshot(formula_faq)
+    path = tmp_path / "faq.xlsx"
+    assert runner.invoke(cli, ["faq", "export", "--faq", str(formula_faq), str(path)]).exit_code == 0
+    imported = runner.invoke(cli, ["faq", "import", "--faq", str(formula_faq), str(path)])
+    assert imported.exit_code == 0, imported.output
+    assert snapshot(formula_faq) == before
+    entry = load_faq(formula_faq).entry("formula-text")
+    assert (entry.question, entry.label, entry.alternates, entry.keywords, entry.answer) == (
+        FORMULA_ENTRY.question, FORMULA_ENTRY.label, FORMULA_ENTRY.alternates, FORMULA_ENTRY.keywords, FORMULA_ENTRY.answer)
+
+
+def test_a_cell_staff_typed_with_a_leading_quote_in_excel_is_text(faq_copy, workbook):
+    # Excel keeps 「'=1+1」 typed in a cell as the text =1+1 (the quote is only a style), which is what arrives.
+    book = load_workbook(workbook)
+    cell = book["10-mynumber"]["B3"]
+    cell.value, cell.data_type = "=1+1 はどう書く？", "s"
+    book.save(workbook)
+    import_workbook(workbook, faq_copy)
+    assert load_faq(faq_copy).entry("mynumber-apply").question == "=1+1 はどう書く？"

@@ -27,6 +27,7 @@ from .writer import category_yaml, opening_comments
 from .files import replace_file
 from .loader import ID_PATTERN, read_faq
 from ..line_limits import LABEL_LIMIT, TEXT_LIMIT, utf16_length
+from ..cells import original_text, safe_cell
 
 COLUMNS = ("id", "question", "label", "alternates", "keywords", "answer", "links", "related", "updated")
 REQUIRED_COLUMNS = ("id", "question", "answer")
@@ -53,7 +54,8 @@ def export_workbook(faq: Faq, path: Path) -> None:
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for category in faq.categories:
         sheet = workbook.create_sheet(Path(category.file).stem[:31])
-        sheet["A1"], sheet["B1"] = "category", category.name
+        sheet["A1"] = "category"
+        _text_cell(sheet["B1"], category.name)
         sheet["A1"].font = sheet["B1"].font = Font(bold=True)
         for column, name in enumerate(COLUMNS, 1):
             cell = sheet.cell(HEADER_ROW, column, name)
@@ -67,11 +69,20 @@ def export_workbook(faq: Faq, path: Path) -> None:
                 "related": _lines(entry.related), "updated": entry.updated or "",
             }
             for column, name in enumerate(COLUMNS, 1):
-                cell = sheet.cell(row, column, values[name] or None)
+                cell = sheet.cell(row, column)
+                _text_cell(cell, values[name])
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
                 cell.number_format = "@"  # text: Excel must not turn 2026-04-01 or 0120 into numbers
         sheet.freeze_panes = sheet.cell(FIRST_ENTRY_ROW, 3)
     workbook.save(path)
+
+
+def _text_cell(cell, text: str) -> None:
+    """Text that Excel shows as written and never runs: quoted where it would start a formula
+    (the import takes the quote away again), and stored as a string, not a formula."""
+    if text:
+        cell.value = safe_cell(text)
+        cell.data_type = "s"
 
 
 @dataclass
@@ -88,7 +99,7 @@ class _SheetReader:
             return value.isoformat()
         if isinstance(value, float) and value.is_integer():
             return str(int(value))
-        return str(value).replace("\r\n", "\n").replace("\r", "\n")
+        return original_text(str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
     def report(self, column: int, row: int, message: str) -> None:
         self.problems.append(f"{self.title}!{get_column_letter(column)}{row}: {message}")
