@@ -220,7 +220,8 @@ def faq_import(faq_dir: Path, workbook: Path) -> None:
 
     Every problem is printed as sheet!cell: message and no file is changed (exit 1).
     """
-    from .content.excel import WorkbookError, import_workbook
+    from .content.excel import import_workbook
+    from .errors import WorkbookError
 
     try:
         written = import_workbook(workbook, faq_dir)
