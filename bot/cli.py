@@ -220,7 +220,8 @@ def faq_import(faq_dir: Path, workbook: Path) -> None:
 
     Every problem is printed as sheet!cell: message and no file is changed (exit 1).
     """
-    from .content.excel import WorkbookError, import_workbook
+    from .content.excel import import_workbook
+    from .errors import WorkbookError
 
     try:
         written = import_workbook(workbook, faq_dir)
@@ -286,7 +287,9 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
     for row in rows[1:]:
         click.echo("  ".join(row))
     if csv_path is not None:
-        csv_path.write_bytes(excel_csv(rows))
+        # The class on every row, so a printed or merged list still says which class it is.
+        named = [rows[0] + ["教室"]] + [row + [f"{course.title} {course.when()}"] for row in rows[1:]]
+        csv_path.write_bytes(excel_csv(named))
         click.echo(f"CSV を保存しました: {csv_path}")
 
 

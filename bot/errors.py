@@ -7,13 +7,23 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in a staff-edited file, where it is and what to do about it."""
+    """One thing wrong in a staff-edited file, where it is and what to do about it.
+
+    In a YAML or CSV file the place is a line (``faq/10-mynumber.yaml:12: …``); in an Excel
+    workbook it is a sheet and a cell (``10-mynumber!F4: …``, ``file`` is the sheet and
+    ``line`` the row); ``line`` is None for the file as a whole.
+    """
 
     file: str
-    line: int
+    line: int | None
     message: str
+    cell: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{self.file}!{self.cell}: {self.message}"
+        if self.line is None:
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}: {self.message}"
 
 
@@ -27,6 +37,17 @@ class FaqError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+
+
+class WorkbookError(Exception):
+    """Raised when an Excel import is refused; ``problems`` lists every cell at fault.
+
+    Nothing in the FAQ folder has been changed when it is raised.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
 
 
 class MissingSetting(Exception):
