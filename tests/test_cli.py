@@ -97,7 +97,7 @@ def test_faq_dir_comes_from_the_environment(runner, small_faq):
 
 def test_check_sound_folder(runner):
     result = run(runner, "check", "--faq", str(SHIPPED_FAQ))
-    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、87件の質問に問題はありません。\nOK: スマホ教室の予定 8件（classes.csv）に問題はありません。\n")
+    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、87件の質問に問題はありません。\nOK: スマホ教室の予定 12件（classes.csv）に問題はありません。\n")
 
 
 def test_check_broken_folder_lists_problems_and_exits_1(runner, small_faq):
