@@ -45,6 +45,18 @@ def _responder(faq_dir: Path) -> Responder:
         raise SystemExit(1) from None
 
 
+PROBLEMS_SHOWN = 200
+
+
+def _echo_problems(problems: list) -> None:
+    """Each problem on its line, up to a screenful staff can work through; a file broken on every
+    row would otherwise print hundreds of thousands of lines of the same mistake."""
+    for problem in problems[:PROBLEMS_SHOWN]:
+        click.echo(str(problem))
+    if len(problems) > PROBLEMS_SHOWN:
+        click.echo(f"…ほか {len(problems) - PROBLEMS_SHOWN}件（上のまちがいを直してから、もう一度実行してください）")
+
+
 def reply_as_json(reply: Reply, query: str) -> dict:
     match = reply.match
     return {
@@ -152,8 +164,7 @@ def check(faq_dir: Path) -> None:
     """
     problems = check_faq(faq_dir)
     if problems:
-        for problem in problems:
-            click.echo(str(problem))
+        _echo_problems(problems)
         click.echo(f"{len(problems)}件のまちがいがあります。直してから、もう一度 bot check を実行してください。")
         raise SystemExit(1)
     faq = load_faq(faq_dir)
@@ -226,8 +237,7 @@ def faq_import(faq_dir: Path, workbook: Path) -> None:
     try:
         written = import_workbook(workbook, faq_dir)
     except WorkbookError as error:
-        for problem in error.problems:
-            click.echo(problem)
+        _echo_problems(error.problems)
         click.echo(f"{len(error.problems)}件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。")
         raise SystemExit(1) from None
     click.echo(f"{len(written)}個のファイルを書きこみました: {'、'.join(written)}")
