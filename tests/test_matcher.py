@@ -150,10 +150,10 @@ def test_an_everyday_word_the_faq_lacks_weighs_less_than_a_rare_one(matcher):
     assert matcher._weight("大丈夫") < matcher._weight("老眼鏡")
 
 
-def test_sparse_faqs_answer_at_a_lower_score_with_a_larger_lead():
+def test_sparse_faqs_answer_at_a_lower_score_when_the_lead_is_long():
     sparse, rich = Calibration.for_faq(1.0), Calibration.for_faq(5.0)
     assert sparse.answer_threshold < rich.answer_threshold
-    assert sparse.answer_margin > rich.answer_margin
+    assert sparse.confidence > rich.confidence
 
 
 def test_the_deciding_rule_is_named(matcher):

@@ -55,7 +55,7 @@ def kaede_report():
 
 
 def test_another_town_right_rate(kaede_report):
-    assert kaede_report.rate("in", "right") >= 0.45
+    assert kaede_report.rate("in", "right") >= 0.52
 
 
 def test_another_town_wrong_rate(kaede_report):

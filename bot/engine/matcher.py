@@ -36,11 +36,14 @@ from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
 # (rich) and the kaede fixture (sparse) for wrong answers ≤ 4% and off-topic refused ≥ 85%.
 SPARSE_PHRASINGS = 1.3
 RICH_PHRASINGS = 4.0
-ANSWER_THRESHOLD = (50.0, 65.0)
-ANSWER_MARGIN = (20.0, 3.0)
+ANSWER_THRESHOLD = (40.0, 60.0)
+ANSWER_MARGIN = (3.0, 3.0)
+# A lower score needs a longer lead: answer when score + LEAD_WEIGHT × lead ≥ CONFIDENCE.
+LEAD_WEIGHT = (2.0, 3.0)
+CONFIDENCE = (100.0, 80.0)
 # Coverage: how much of the question the leader holds by itself, BM25 aside. BM25 is relative
 # to the best entry for this question, so only coverage says whether anything fits at all.
-ANSWER_COVERAGE = (25.0, 50.0)
+ANSWER_COVERAGE = (20.0, 50.0)
 CHOICES_COVERAGE = (60.0, 60.0)
 # Buttons go to entries within this many points of the best one.
 CHOICES_SPREAD = 20.0
@@ -537,7 +540,7 @@ class Explanation:
         out.append(f"決め方: {self.match.rule}")
         out.append(
             f"この FAQ の基準（1件あたりの言い方 {c.phrasings_per_entry}）: 答える = 点数 ≥ {c.answer_threshold}・2位との差 ≥ {c.answer_margin}"
-            f"・一致 ≥ {c.answer_coverage}、候補を出す = 一致 ≥ {c.choices_coverage}"
+            f"・一致 ≥ {c.answer_coverage}・点数 + {c.lead_weight} × 差 ≥ {c.confidence}、候補を出す = 一致 ≥ {c.choices_coverage}"
         )
         return out
 
@@ -559,6 +562,8 @@ class Calibration:
     answer_threshold: float
     answer_margin: float
     answer_coverage: float
+    lead_weight: float
+    confidence: float
     choices_coverage: float
 
     @classmethod
@@ -573,6 +578,8 @@ class Calibration:
             answer_threshold=between(*ANSWER_THRESHOLD),
             answer_margin=between(*ANSWER_MARGIN),
             answer_coverage=between(*ANSWER_COVERAGE),
+            lead_weight=between(*LEAD_WEIGHT),
+            confidence=between(*CONFIDENCE),
             choices_coverage=between(*CHOICES_COVERAGE),
         )
 
@@ -582,10 +589,12 @@ class Calibration:
             return "none: no entry shares a word with the question"
         _, top, covered = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if top >= self.answer_threshold and top - runner_up >= self.answer_margin and covered >= self.answer_coverage:
+        lead = top - runner_up
+        confidence = top + self.lead_weight * lead
+        if top >= self.answer_threshold and lead >= self.answer_margin and covered >= self.answer_coverage and confidence >= self.confidence:
             return (
-                f"answer: score {top:.1f} ≥ {self.answer_threshold}, lead {top - runner_up:.1f} ≥ {self.answer_margin}, "
-                f"coverage {covered:.1f} ≥ {self.answer_coverage}"
+                f"answer: score {top:.1f} ≥ {self.answer_threshold}, lead {lead:.1f} ≥ {self.answer_margin}, "
+                f"coverage {covered:.1f} ≥ {self.answer_coverage}, score + {self.lead_weight} × lead = {confidence:.1f} ≥ {self.confidence}"
             )
         if covered >= self.choices_coverage:
             return f"choices: coverage {covered:.1f} ≥ {self.choices_coverage}, but not sure enough to answer"
