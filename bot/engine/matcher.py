@@ -76,6 +76,8 @@ _UNSEEN_FLOOR = 0.2
 # must not be taken for the class venue because both ask 場所. (日程 and 費用 were tried too:
 # no better on the dev set, and worse on LocalgovFAQ, where they are often the topic.)
 _KIND_WORDS = frozenset({"場所"})
+# Words that only name the kind of answer wanted; a question made of them alone is not answered.
+_QUESTION_KINDS = frozenset({"場所", "日程", "費用"})
 _KIND_WEIGHT = 0.7
 # Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 5
 # points off an entry whose phrasings read unlike the message, letter by letter.
@@ -462,6 +464,11 @@ class Matcher:
         """Decide between one answer, a few choices and none."""
         return self._decide(text, self._ranked(text))
 
+    def _asks_only_a_kind(self, text: str) -> bool:
+        """「何曜日？」「いくら？」 alone say what kind of answer is wanted, not about what."""
+        read = self.read(text)
+        return bool(read) and all(w.term in _QUESTION_KINDS for w in read)
+
     def explain(self, text: str, limit: int = MAX_CANDIDATES) -> Explanation:
         """Why :meth:`match` decides as it does: the words read, their weights, the top
         entries' scores with the phrasing each matched best, and the rule that decided."""
@@ -494,6 +501,8 @@ class Matcher:
         if kind is not None:
             return Match(query, "none", None, top, candidates, smalltalk=kind, rule="smalltalk")
         rule = self.calibration.rule(ranked)
+        if rule.startswith("answer") and self._asks_only_a_kind(query):
+            rule = "choices: the question names only a kind of answer (when, where, how much), no topic"
         if rule.startswith("answer"):
             return Match(query, "answer", candidates[0].id, top, candidates, rule=rule)
         if rule.startswith("choices"):
