@@ -612,31 +612,31 @@ class Calibration:
 
 class _Bm25:
     """Okapi BM25 over entries' words: term frequency and entry length, which the coverage
-    score ignores, so that a long answer about the topic outranks a passing mention."""
+    score ignores, so that a long answer about the topic outranks a passing mention.
+    Each word's contribution to each entry is worked out once, when the FAQ loads."""
 
     def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75):
-        self.k1, self.b = k1, b
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self.lengths = [len(d) for d in docs]
-        self.average = (sum(self.lengths) / len(docs)) if docs else 1.0
+        lengths = [len(d) for d in docs]
+        average = (sum(lengths) / len(docs)) if docs else 1.0
+        counts: dict[str, dict[int, int]] = defaultdict(dict)
         for number, doc in enumerate(docs):
-            counts: dict[str, int] = defaultdict(int)
             for token in doc:
-                counts[token] += 1
-            for token, count in counts.items():
-                self.postings[token].append((number, count))
+                counts[token][number] = counts[token].get(number, 0) + 1
         n = len(docs)
-        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+        self.idf = {t: math.log(1 + (n - len(c) + 0.5) / (len(c) + 0.5)) for t, c in counts.items()}
+        self.postings: dict[str, list[tuple[int, float]]] = {
+            token: [
+                (number, self.idf[token] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[number] / average)))
+                for number, tf in by_entry.items()
+            ]
+            for token, by_entry in counts.items()
+        }
 
     def scores(self, query: list[str]) -> dict[int, float]:
         out: dict[int, float] = defaultdict(float)
         for token in set(query):
-            idf = self.idf.get(token)
-            if idf is None:
-                continue
-            for number, count in self.postings[token]:
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[number] / self.average)
-                out[number] += idf * count * (self.k1 + 1) / (count + norm)
+            for number, contribution in self.postings.get(token, ()):
+                out[number] += contribution
         return out
 
 
