@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from .config import DEFAULT_DATABASE_URL
-from .errors import FaqError, MissingSetting
 from .content.loader import check_faq, load_faq
 from .dialogue.replies import Reply, Responder
+from .errors import BotError, UnknownClass
 
 
 def default_faq_dir() -> str:
@@ -36,13 +36,7 @@ database_option = click.option(
 
 
 def _responder(faq_dir: Path) -> Responder:
-    try:
-        return Responder(load_faq(faq_dir))
-    except FaqError as error:
-        click.echo(f"FAQ（{faq_dir}）にまちがいがあるため、読みこめませんでした:", err=True)
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(1) from None
+    return Responder(load_faq(faq_dir))
 
 
 def reply_as_json(reply: Reply, query: str) -> dict:
@@ -65,7 +59,19 @@ def reply_as_text(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-@click.group()
+class _BotGroup(click.Group):
+    """The one place a :class:`~bot.errors.BotError` ends: its lines on stderr, exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BotError as error:
+            for line in error.lines():
+                click.echo(line, err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_BotGroup)
 @click.version_option(package_name="line-digital-desk-bot")
 def cli() -> None:
     """LINE FAQ bot for residents: My Number card, online procedures, smartphone classes."""
@@ -221,15 +227,8 @@ def faq_import(faq_dir: Path, workbook: Path) -> None:
     Every problem is printed as sheet!cell: message and no file is changed (exit 1).
     """
     from .content.excel import import_workbook
-    from .errors import WorkbookError
 
-    try:
-        written = import_workbook(workbook, faq_dir)
-    except WorkbookError as error:
-        for problem in error.problems:
-            click.echo(problem)
-        click.echo(f"{len(error.problems)}件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。")
-        raise SystemExit(1) from None
+    written = import_workbook(workbook, faq_dir)
     click.echo(f"{len(written)}個のファイルを書きこみました: {'、'.join(written)}")
     click.echo("bot check で確かめ、bot chat で答えを試してください。")
 
@@ -277,7 +276,7 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
 
     course = next((c for c in _responder(faq_dir).faq.classes if c.no == class_no), None)
     if course is None:
-        raise click.ClickException(f"NO「{class_no}」の教室は classes.csv にありません — bot classes list で NO を確かめてください")
+        raise UnknownClass(class_no)
     rows = [["受付番号", "申し込み日時", "参加者番号"]]
     for booking in Storage(database).roster(class_no):
         booked = dt.datetime.fromtimestamp(booking.booked_at, JST).strftime("%Y-%m-%d %H:%M")
@@ -325,10 +324,7 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
 def _server_config(faq_dir: Path):
     from .config import ServerConfig
 
-    try:
-        return ServerConfig.from_environ({**os.environ, "FAQ_DIR": str(faq_dir)})
-    except MissingSetting as error:
-        raise click.ClickException(str(error)) from None
+    return ServerConfig.from_environ({**os.environ, "FAQ_DIR": str(faq_dir)})
 
 
 @cli.command()
@@ -345,13 +341,7 @@ def serve(faq_dir: Path, host: str, port: int) -> None:
     from .web import create_app
 
     config = _server_config(faq_dir)
-    try:
-        app = create_app({"FAQ_DIR": config.faq_dir})
-    except FaqError as error:
-        click.echo(f"FAQ（{faq_dir}）にまちがいがあるため、起動できません:", err=True)
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(1) from None
+    app = create_app({"FAQ_DIR": config.faq_dir})
     app.run(host=host, port=port, threaded=True)
 
 
@@ -376,25 +366,17 @@ def richmenu(faq_dir: Path, font: Path | None, image: Path | None, save: Path | 
         picture = image.read_bytes()
         content_type = "image/jpeg" if picture[:3] == b"\xff\xd8\xff" else "image/png"
     else:
-        try:
-            picture = menu.draw_image(buttons, menu.find_font(font))
-        except menu.FontNotFound as error:
-            raise click.ClickException(str(error)) from None
+        picture = menu.draw_image(buttons, menu.find_font(font))
         content_type = "image/png"
     if save is not None:
         save.write_bytes(picture)
         click.echo(f"画像を保存しました: {save}（{len(buttons)}個のボタン）")
         return
     config = _server_config(faq_dir)
-    try:
-        menu_id = menu.publish(
-            menu.rich_menu_request(buttons), picture, content_type,
-            endpoint=config.api_endpoint, data_endpoint=config.data_endpoint, access_token=config.access_token,
-        )
-    except menu.ImageTooLarge as error:
-        raise click.ClickException(str(error)) from None
-    except Exception as error:  # the LINE API said no: show its status, not a traceback
-        raise click.ClickException(f"LINE に登録できませんでした（{getattr(error, 'status', type(error).__name__)}）— アクセストークンを確認してください") from None
+    menu_id = menu.publish(
+        menu.rich_menu_request(buttons), picture, content_type,
+        endpoint=config.api_endpoint, data_endpoint=config.data_endpoint, access_token=config.access_token,
+    )
     labels = "、".join(b.label for b in buttons)
     click.echo(f"リッチメニューを登録し、全員の標準メニューにしました: {menu_id}（{labels}）")
 

@@ -97,7 +97,7 @@ def test_faq_dir_comes_from_the_environment(runner, small_faq):
 
 def test_check_sound_folder(runner):
     result = run(runner, "check", "--faq", str(SHIPPED_FAQ))
-    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、87件の質問に問題はありません。\nOK: スマホ教室の予定 8件（classes.csv）に問題はありません。\n")
+    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、87件の質問に問題はありません。\nOK: スマホ教室の予定 12件（classes.csv）に問題はありません。\n")
 
 
 def test_check_broken_folder_lists_problems_and_exits_1(runner, small_faq):
@@ -148,6 +148,26 @@ def test_serve_refuses_to_start_without_the_channel_secret(runner):
     result = runner.invoke(cli, ["serve"], env={"LINE_CHANNEL_SECRET": "", "LINE_CHANNEL_ACCESS_TOKEN": "t"})
     assert result.exit_code == 1
     assert result.output == (
-        "Error: LINE_CHANNEL_SECRET が設定されていません — LINE Developers のチャネル設定にある値を"
+        "LINE_CHANNEL_SECRET が設定されていません — LINE Developers のチャネル設定にある値を"
         "環境変数 LINE_CHANNEL_SECRET に入れてから起動してください\n"
     )
+
+
+def test_a_broken_folder_is_reported_once_on_stderr_in_japanese(runner, small_faq):
+    (small_faq / "20-x.yaml").write_text("", encoding="utf-8")
+    result = run(runner, "ask", "--faq", str(small_faq), "しつもん")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "FAQ にまちがいがあるため、読みこめませんでした:\n"
+        f"{small_faq / '20-x.yaml'}:1: ファイルが空です — 内容を書くか、使わないならファイルを削除してください\n"
+    )
+
+
+def test_an_unknown_class_no_is_named(runner, tmp_path):
+    result = run(runner, "classes", "roster", "--faq", str(SHIPPED_FAQ), "--database", f"sqlite:///{tmp_path}/b.sqlite3", "NO-SUCH")
+    assert (result.exit_code, result.stderr) == (1, "NO「NO-SUCH」の教室は classes.csv にありません — bot classes list で NO を確かめてください\n")
+
+
+def test_the_cli_has_no_catch_all_handler():
+    source = (ROOT / "bot" / "cli.py").read_text(encoding="utf-8")
+    assert "except Exception" not in source and "except:" not in source
