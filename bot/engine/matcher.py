@@ -45,6 +45,9 @@ CONFIDENCE = (105.0, 80.0)
 # to the best entry for this question, so only coverage says whether anything fits at all.
 ANSWER_COVERAGE = (20.0, 50.0)
 CHOICES_COVERAGE = (60.0, 60.0)
+# A question the bot cannot answer still gets its best entry as a 「もしかして」 button when that
+# entry holds this much of it (about where an in-scope question's best entry is right 2 times in 3).
+SUGGESTION_COVERAGE = 30.0
 # Buttons go to entries within this many points of the best one.
 CHOICES_SPREAD = 20.0
 MAX_CANDIDATES = 5
@@ -120,6 +123,7 @@ class Match:
     candidates: tuple[Candidate, ...]
     smalltalk: str | None = None
     rule: str = ""
+    coverage: float = 0.0  # how much of the question the best candidate holds by itself
 
 
 @dataclass
@@ -503,14 +507,22 @@ class Matcher:
         top = candidates[0].score if candidates else 0.0
         if kind is not None:
             return Match(query, "none", None, top, candidates, smalltalk=kind, rule="smalltalk")
+        coverage = round(ranked[0][2], 1) if ranked else 0.0
         rule = self.calibration.rule(ranked)
         if rule.startswith("answer") and self._asks_only_a_kind(query):
             rule = "choices: the question names only a kind of answer (when, where, how much), no topic"
         if rule.startswith("answer"):
-            return Match(query, "answer", candidates[0].id, top, candidates, rule=rule)
+            return Match(query, "answer", candidates[0].id, top, candidates, rule=rule, coverage=coverage)
         if rule.startswith("choices"):
-            return Match(query, "choices", None, top, candidates, rule=rule)
-        return Match(query, "none", None, top, candidates, rule=rule)
+            return Match(query, "choices", None, top, candidates, rule=rule, coverage=coverage)
+        return Match(query, "none", None, top, candidates, rule=rule, coverage=coverage)
+
+    def suggestion(self, match: Match) -> Candidate | None:
+        """For a question the bot cannot answer, the one entry worth asking about
+        (「もしかして」): plausible, though not enough to answer or offer choices."""
+        if match.status != "none" or match.smalltalk or not match.candidates:
+            return None
+        return match.candidates[0] if match.coverage >= SUGGESTION_COVERAGE else None
 
     def choices(self, match: Match) -> list[Candidate]:
         """The candidates worth a button: close enough to the best one."""
