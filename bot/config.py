@@ -28,6 +28,11 @@ class ServerConfig:
     snapshot_dir: str = "var/faq-last-good"
     reload_seconds: float = 2.0
     reply_threads: int = 8
+    # The staff console (/staff/): off unless STAFF_CONSOLE=1. Its cookie is Secure unless
+    # STAFF_COOKIE_SECURE=0 (tests over plain http); each failed sign-in waits this long.
+    staff_console: bool = False
+    staff_cookie_secure: bool = True
+    staff_signin_delay: float = 1.0
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> "ServerConfig":
@@ -52,4 +57,7 @@ class ServerConfig:
             snapshot_dir=env.get("FAQ_SNAPSHOT_DIR") or "var/faq-last-good",
             reload_seconds=float(env.get("FAQ_RELOAD_SECONDS") or 2.0),
             reply_threads=int(env.get("REPLY_THREADS") or 8),
+            staff_console=env.get("STAFF_CONSOLE", "").strip() == "1",
+            staff_cookie_secure=env.get("STAFF_COOKIE_SECURE", "1").strip() != "0",
+            staff_signin_delay=float(env.get("STAFF_SIGNIN_DELAY") or 1.0),
         )
