@@ -18,8 +18,9 @@ import pytest
 from openpyxl import load_workbook
 
 import line_events as ev
-from bot.content.excel import export_workbook
+from bot.content.excel import export_workbook, import_workbook
 from bot.content.loader import load_faq
+from bot.errors import WorkbookError
 from bot.storage import Storage
 from conftest import ROOT, server_env
 from gunicorn_server import GunicornServer
@@ -229,8 +230,13 @@ def test_upload_a_broken_workbook_and_read_the_cell_messages(browser, site):
     browser.find_element(By.NAME, "workbook").send_keys(str(workbook))
     browser.find_element(By.CSS_SELECTOR, "form[enctype] button[type=submit]").click()
     problems = wait(browser, EC.visibility_of_element_located((By.ID, "problems"))).text
-    assert "10-mynumber!B3: question（代表の質問）が空です" in problems
-    assert "30-smartphone!C3: label が23文字あります" in problems
+    scratch = tmp / "scratch-faq"
+    shutil.copytree(faq_dir, scratch)
+    with pytest.raises(WorkbookError) as refused:  # what `bot faq import` says about the same workbook
+        import_workbook(workbook, scratch)
+    expected = [str(p) for p in refused.value.problems]
+    assert any(m.startswith("10-mynumber!B3: ") for m in expected) and any(m.startswith("30-smartphone!C3: ") for m in expected)
+    assert all(m in problems for m in expected)
     assert {p.name: p.read_bytes() for p in faq_dir.glob("*.yaml")} == before
     shot(browser, "12-excel-refused")
 

@@ -2,7 +2,7 @@
 
 The layers, lowest first (the same list is in ``bot/__init__.py``, and a test keeps them equal):
 
-0. foundation: ``errors``, ``clock``, ``line_limits``, ``privacy``, ``config``, ``user_ids``,
+0. foundation: ``errors``, ``clock``, ``line_limits``, ``privacy``, ``cells``, ``config``, ``user_ids``,
    ``storage`` — small pieces every part may use;
 1. ``content`` — the FAQ files and their model;
 2. ``engine`` — reading a question against the FAQ;
@@ -24,7 +24,7 @@ from conftest import ROOT
 PACKAGE = ROOT / "bot"
 
 LAYERS = [
-    {"errors", "clock", "line_limits", "privacy", "config", "user_ids", "storage"},
+    {"errors", "clock", "line_limits", "privacy", "cells", "config", "user_ids", "storage"},
     {"content"},
     {"engine"},
     {"classes", "dialogue"},

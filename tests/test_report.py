@@ -126,3 +126,19 @@ def test_bot_report_on_an_empty_log_says_so(runner, tmp_path):
     result = runner.invoke(cli, ["report", "--database", f"sqlite:///{tmp_path}/empty.sqlite3"])
     assert result.exit_code == 0
     assert "この期間の質問はありません。" in result.output
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/x","くわしくはこちら")', "=cmd|' /C calc'!A0", "@SUM(1,1)", "+1+2", "-1+2"]
+
+
+def test_no_cell_of_the_csv_starts_a_formula(tmp_path, faq, matcher):
+    storage = Storage(f"sqlite:///{tmp_path}/bot.sqlite3")
+    for n, question in enumerate(FORMULAS):
+        storage.log_question(resident=f"r{n}", question=question, status="none", now=at(0, n))
+    built = build_report(storage.questions_since(0), [], faq, matcher, TODAY, 1)
+    rows = list(csv.reader(report_csv(built).decode("utf-8-sig").splitlines()))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    examples = " / ".join(cell for row in rows if row[0] == "答えられなかった質問" for cell in row)
+    for formula in FORMULAS:
+        assert formula in examples  # kept word for word, only behind a quote where it leads a cell

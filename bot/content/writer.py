@@ -38,7 +38,7 @@ def _block(text: str, indent: str) -> str:
 
 
 def entry_yaml(entry: Entry) -> str:
-    out = [f"  - id: {entry.id}", f"    question: {scalar(entry.question)}"]
+    out = [f"  - id: {scalar(entry.id)}", f"    question: {scalar(entry.question)}"]
     if entry.label:
         out.append(f"    label: {scalar(entry.label)}")
     if entry.alternates:
@@ -58,7 +58,12 @@ def entry_yaml(entry: Entry) -> str:
             out.append(f"      - label: {scalar(link.label)}")
             out.append(f"        url: {scalar(link.url)}")
     if entry.related:
-        out.append(f"    related: [{', '.join(entry.related)}]")
+        flow = _flow_list(entry.related)
+        if flow is not None:
+            out.append(f"    related: {flow}")
+        else:
+            out.append("    related:")
+            out.extend(f"      - {scalar(r)}" for r in entry.related)
     if entry.updated:
         out.append(f"    updated: {entry.updated if _DATE.match(entry.updated) else scalar(entry.updated)}")
     return "\n".join(out)

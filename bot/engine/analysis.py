@@ -51,6 +51,8 @@ class Word(NamedTuple):
     term: str
     parts: tuple[str, ...] = ()
     noun: bool = False
+    # Sudachi's synonym groups of the word (紛失・無くす・失くす share one), from its dictionary.
+    groups: tuple[int, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -65,7 +67,7 @@ def _tokenizer():
     # A Sudachi tokenizer refuses concurrent use; the server answers in several threads.
     tokenizer = getattr(_per_thread, "tokenizer", None)
     if tokenizer is None:
-        tokenizer = _dictionary().tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "split_a", "reading_form"})
+        tokenizer = _dictionary().tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "split_a", "reading_form", "synonym_group_ids"})
         _per_thread.tokenizer = tokenizer
     return tokenizer
 
@@ -125,7 +127,7 @@ def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
             )
             if len(parts) < 2:
                 parts = ()
-        found.append(Word(_stem(lemma, pos), parts, pos == "名詞"))
+        found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids())))
     return found
 
 

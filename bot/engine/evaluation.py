@@ -33,9 +33,13 @@ class Report:
 
 
 def read_questions(path: str | Path) -> list[LabelledQuestion]:
-    """A TSV with the columns expected, style, question."""
+    """A TSV with the columns expected, style, question (and that header), or another town's
+    set without a header: expected, question."""
     with open(path, encoding="utf-8", newline="") as handle:
-        return [LabelledQuestion(r["expected"], r["style"], r["question"]) for r in csv.DictReader(handle, delimiter="\t")]
+        lines = [line.rstrip("\r\n") for line in handle if line.strip()]
+    if lines and lines[0].startswith("expected\t"):
+        return [LabelledQuestion(r["expected"], r["style"], r["question"]) for r in csv.DictReader(lines, delimiter="\t")]
+    return [LabelledQuestion(expected, "-", question) for expected, question in (line.split("\t", 1) for line in lines)]
 
 
 def outcome(question: LabelledQuestion, match: Match) -> str:

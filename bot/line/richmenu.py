@@ -19,10 +19,14 @@ from linebot.v3.messaging import (
     RichMenuSize,
 )
 
+from linebot.v3.messaging.exceptions import ApiException
+from urllib3.exceptions import HTTPError as TransportError
+
 from ..content.faq import Faq
+from ..dialogue.replies import CONTACT_LABEL
+from ..errors import FontNotFound, ImageTooLarge, LineRefused
 from ..line_limits import RICH_MENU_IMAGE_BYTES, fit_label
 from .api import blob_api, messaging_api
-from ..dialogue.replies import CONTACT_LABEL
 
 WIDTH = 2500
 ROW_HEIGHT = 843
@@ -46,14 +50,6 @@ FONT_CANDIDATES = [
     "C:/Windows/Fonts/meiryo.ttc",
     "C:/Windows/Fonts/msgothic.ttc",
 ]
-
-
-class FontNotFound(Exception):
-    """Raised when no font that can draw Japanese is given or installed."""
-
-
-class ImageTooLarge(Exception):
-    """Raised when the rich-menu image is over LINE's 1 MB limit."""
 
 
 @dataclass(frozen=True)
@@ -197,12 +193,20 @@ def rich_menu_request(buttons: list[MenuButton], chat_bar_text: str = "メニュ
 
 def publish(request: RichMenuRequest, image: bytes, content_type: str, *, endpoint: str, data_endpoint: str,
             access_token: str) -> str:
-    """Create the menu, upload its image and make it every friend's default; returns its id."""
+    """Create the menu, upload its image and make it every friend's default; returns its id.
+
+    Raises :class:`~bot.errors.LineRefused` when LINE says no or cannot be reached.
+    """
     if len(image) > RICH_MENU_IMAGE_BYTES:
         raise ImageTooLarge(f"画像が {len(image):,} バイトあります — LINE のリッチメニュー画像は 1MB までです")
     api = messaging_api(endpoint, access_token)
     blob = blob_api(data_endpoint, access_token)
-    menu_id = api.create_rich_menu(request).rich_menu_id
-    blob.set_rich_menu_image(menu_id, image, _headers={"Content-Type": content_type})
-    api.set_default_rich_menu(menu_id)
+    try:
+        menu_id = api.create_rich_menu(request).rich_menu_id
+        blob.set_rich_menu_image(menu_id, image, _headers={"Content-Type": content_type})
+        api.set_default_rich_menu(menu_id)
+    except ApiException as error:
+        raise LineRefused("リッチメニューを登録", error.status) from None
+    except TransportError as error:
+        raise LineRefused("リッチメニューを登録", type(error).__name__) from None
     return menu_id

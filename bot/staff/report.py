@@ -11,20 +11,21 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 
-from ..engine.analysis import Word
-from .csv_export import excel_csv
 from ..clock import JST
 from ..content.faq import Faq
+from ..engine.analysis import STOP_WORDS, Word
 from ..engine.matcher import Matcher
 from ..engine.smalltalk import smalltalk_kind
-from ..storage import LoggedQuestion
 from ..engine.textnorm import normalize, to_hiragana
+from ..storage import LoggedQuestion
+from .csv_export import excel_csv
 
 EXAMPLES_PER_GROUP = 3
 # How alike (cosine of rarity-weighted features) a question must be to its group's centre.
 SAME_TOPIC = 0.3
-# Words that say what kind of question it is (where, when, how), not what it is about.
-GENERIC_WORDS = {"場所", "日程", "方法", "手続き", "時間", "必要", "できる", "する", "ある", "なる", "いる", "知る", "教える"}
+# Words that say what kind of question it is (where, when, how), not what it is about: the
+# engine's stop words, and a few words the matcher keeps that fit every counter's questions.
+GENERIC_WORDS = STOP_WORDS | {"場所", "日程", "手続き", "時間"}
 # A group whose best candidate scored this much probably wants an alternate, not a new entry.
 ALTERNATE_HINT_SCORE = 45
 

@@ -10,6 +10,7 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from ...errors import AccountError
 from ...storage import Storage
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -19,10 +20,6 @@ MAX_PASSWORD_LENGTH = 200
 _hasher = PasswordHasher()
 # Checked when the name is unknown, so that a wrong name takes as long as a wrong password.
 _UNKNOWN = _hasher.hash("no account has this password")
-
-
-class AccountError(ValueError):
-    """Raised when a staff name or a new password is not acceptable; the message says why."""
 
 
 def check_name(name: str) -> str:

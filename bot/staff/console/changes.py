@@ -24,22 +24,9 @@ from ...content.files import replace_file
 from ...content.loader import category_files, read_faq
 from ...content.source import faq_files
 from ...content.writer import category_yaml, entry_yaml, opening_comments
-from ...errors import Problem
+from ...errors import EditConflict, Problem, UnknownEntry
 
 LOCK_FILE = ".staff-console.lock"
-
-
-class EditConflict(Exception):
-    """Raised when an entry was saved by someone else after the form was opened; ``current``
-    is the entry as it is now (None when it was removed)."""
-
-    def __init__(self, current: Entry | None):
-        self.current = current
-        super().__init__("the entry changed since it was opened")
-
-
-class UnknownEntry(LookupError):
-    """Raised when a change names an entry id that is not in the FAQ files."""
 
 
 def entry_version(entry: Entry) -> str:

@@ -19,7 +19,8 @@ from ...line.messages import line_messages
 from ...line_limits import LABEL_LIMIT, TEXT_LIMIT
 from .blueprint import blueprint
 from .auth import audit, storage
-from .changes import EditConflict, UnknownEntry, add_entry, entry_version, read_folder, save_entry
+from ...errors import EditConflict, UnknownEntry
+from .changes import add_entry, entry_version, read_folder, save_entry
 from .live import faq_dir, responder
 
 LIMITS = {"label": LABEL_LIMIT, "answer": TEXT_LIMIT}

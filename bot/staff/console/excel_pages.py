@@ -11,7 +11,8 @@ from pathlib import Path
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
-from ...content.excel import WorkbookError, export_workbook, import_workbook
+from ...content.excel import export_workbook, import_workbook
+from ...errors import WorkbookError
 from .blueprint import UPLOAD_LIMIT, blueprint
 from .auth import audit
 from .changes import change_lock, read_folder

@@ -11,7 +11,8 @@ from ...clock import JST
 from ..report import build_report, report_csv
 from .blueprint import blueprint
 from .auth import audit, storage
-from .changes import UnknownEntry, add_alternates
+from ...errors import UnknownEntry
+from .changes import add_alternates
 from .live import faq_dir, responder
 
 DAY_CHOICES = (7, 30, 90, 180)
