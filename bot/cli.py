@@ -12,7 +12,7 @@ import click
 from .config import DEFAULT_DATABASE_URL
 from .content.loader import check_faq, load_faq
 from .dialogue.replies import Reply, Responder
-from .errors import BotError, UnknownClass
+from .errors import BotError, UnknownClass, problem_lines
 
 
 def default_faq_dir() -> str:
@@ -158,8 +158,8 @@ def check(faq_dir: Path) -> None:
     """
     problems = check_faq(faq_dir)
     if problems:
-        for problem in problems:
-            click.echo(str(problem))
+        for line in problem_lines(problems):
+            click.echo(line)
         click.echo(f"{len(problems)}件のまちがいがあります。直してから、もう一度 bot check を実行してください。")
         raise SystemExit(1)
     faq = load_faq(faq_dir)

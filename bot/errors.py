@@ -32,6 +32,18 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+PROBLEMS_SHOWN = 200
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Each problem on its line, up to a screenful staff can work through: a file broken on
+    every row would otherwise print hundreds of thousands of lines of the same mistake."""
+    lines = [str(p) for p in problems[:PROBLEMS_SHOWN]]
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"…ほか {len(problems) - PROBLEMS_SHOWN}件（上のまちがいを直してから、もう一度実行してください）")
+    return lines
+
+
 class BotError(Exception):
     """Base of the bot's named errors; never raised itself."""
 
@@ -51,7 +63,7 @@ class FaqError(BotError):
         super().__init__("\n".join(str(p) for p in problems))
 
     def lines(self) -> list[str]:
-        return ["FAQ にまちがいがあるため、読みこめませんでした:"] + [str(p) for p in self.problems]
+        return ["FAQ にまちがいがあるため、読みこめませんでした:"] + problem_lines(self.problems)
 
 
 class WorkbookError(BotError):
@@ -65,7 +77,7 @@ class WorkbookError(BotError):
         super().__init__("\n".join(str(p) for p in problems))
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems] + [
+        return problem_lines(self.problems) + [
             f"{len(self.problems)}件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。"]
 
 

@@ -1,5 +1,7 @@
 """`bot check` rules: each broken file is reported with its file, line and what to do."""
 
+import os
+
 from bot.content.loader import check_faq, load_faq
 
 import pytest
@@ -87,6 +89,26 @@ def test_answer_over_the_line_limit_counts_utf16_units(small_faq):
     path = write(small_faq, "20-x.yaml", "category: X\nentries:\n  - id: long-answer\n    question: ながい\n    answer: " + "😀" * 2501 + "\n")
     [problem] = messages(small_faq)
     assert problem.startswith(f"{path}:5: answer が長すぎます（5002文字分）")
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(small_faq):
+    entry = "  - id: e{n}\n    question: しつもん{n}\n    answer: こたえ\n"
+    path = write(small_faq, "20-huge.yaml", "category: X\nentries:\n" + "".join(entry.format(n=n) for n in range(60_000)))
+    size = os.path.getsize(path)
+    assert size > 2 * 1024 * 1024
+    assert messages(small_faq) == [f"{path}:1: ファイルが大きすぎます（{size / 1024 / 1024:.1f} MB）— "
+                                   "1つのファイルは 2 MB までです。質問をいくつかのカテゴリのファイルに分けてください"]
+
+
+def test_a_classes_csv_over_the_size_limit_is_refused(small_faq):
+    path = write(small_faq, "classes.csv", "NO,イベント名,開始日,開始時間,終了時間,場所名称\n" + "1,入門,2026-12-09,10:00,12:00,公民館\n" * 80_000)
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:1: ファイルが大きすぎます") and problem.endswith("終わった教室の行を消してください")
+
+
+def test_yaml_nested_too_deep_is_a_problem_not_a_crash(small_faq):
+    path = write(small_faq, "20-deep.yaml", "category: X\nentries: " + "[" * 50_000 + "\n")
+    assert messages(small_faq) == [f"{path}:1: [ ] や字下げの入れ子が深すぎて読めません — FAQ の形（category と entries）に書き直してください"]
 
 
 def test_empty_file(small_faq):

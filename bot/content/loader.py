@@ -28,6 +28,9 @@ SETTINGS_KEYS = ("municipality", "contact", "messages", "retention_days")
 CONTACT_KEYS = ("name", "phone", "hours")
 MESSAGE_KEYS = ("greeting", "fallback", "thanks", "choices", "contact", "menu", "unknown_entry", "unsupported", "my_number", "solved", "unsolved")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Far above any town's FAQ (the shipped categories are about 30 KB each), far below what would
+# stall `check` or grow every worker on a reload: a file over this is refused unread.
+FILE_LIMIT = 2 * 1024 * 1024
 _TABS_IN_INDENT = re.compile(r"^[ ]*\t")
 
 
@@ -103,7 +106,14 @@ class _Reader:
     # -- reading a file -------------------------------------------------------------------
     def text(self, path: Path) -> str | None:
         """The file as text (UTF-8, with or without Excel's BOM), or None after saying why not."""
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(FILE_LIMIT + 1)
+            if len(raw) > FILE_LIMIT:
+                handle.seek(0, 2)
+                self.report(path, 1, f"ファイルが大きすぎます（{handle.tell() / 1024 / 1024:.1f} MB）— 1つのファイルは "
+                                     f"{FILE_LIMIT // 1024 // 1024} MB までです。"
+                                     + ("終わった教室の行を消してください" if path.name == CLASSES_FILE else "質問をいくつかのカテゴリのファイルに分けてください"))
+                return None
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -128,6 +138,9 @@ class _Reader:
             return None
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except RecursionError:  # PyYAML's composer recurses once per level of [ ] or indentation
+            self.report(path, 1, "[ ] や字下げの入れ子が深すぎて読めません — FAQ の形（category と entries）に書き直してください")
+            return None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             if error.context_mark is not None and "end of stream" in (error.problem or ""):
