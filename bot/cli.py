@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from .config import DEFAULT_DATABASE_URL
-from .content.loader import check_faq, load_faq
+from .content.loader import check_faq, faq_warnings, load_faq
 from .dialogue.replies import Reply, Responder
 from .errors import BotError, UnknownClass, problem_lines
 
@@ -150,11 +150,11 @@ def chat(faq_dir: Path) -> None:
 @cli.command()
 @faq_option
 def check(faq_dir: Path) -> None:
-    """Check the FAQ folder; print every problem as file:line: message.
+    """Check the FAQ folder; print every problem as file:line: message, then 注意 (warnings).
 
     Example: bot check --faq faq/
 
-    Exit status 0 when the folder is sound, 1 when anything is wrong.
+    Exit status 0 when the folder is sound, even with warnings; 1 when anything is wrong.
     """
     problems = check_faq(faq_dir)
     if problems:
@@ -163,9 +163,14 @@ def check(faq_dir: Path) -> None:
         click.echo(f"{len(problems)}件のまちがいがあります。直してから、もう一度 bot check を実行してください。")
         raise SystemExit(1)
     faq = load_faq(faq_dir)
+    warnings = faq_warnings(faq_dir)
+    for line in problem_lines(warnings):
+        click.echo(line)
     click.echo(f"OK: {len(faq.categories)}カテゴリ、{len(faq.entries)}件の質問に問題はありません。")
     if faq.classes:
         click.echo(f"OK: スマホ教室の予定 {len(faq.classes)}件（classes.csv）に問題はありません。")
+    if warnings:
+        click.echo(f"注意が{len(warnings)}件あります。ボットはこのまま答えますが、住民にわかりやすくなるよう見直してください。")
 
 
 @cli.command()

@@ -10,7 +10,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..clock import JST, weekday_name
 from ..errors import Problem
@@ -44,6 +44,7 @@ class SmartphoneClass:
     phone: str = ""
     url: str = ""
     note: str = ""
+    line: int = field(default=0, compare=False)  # where it is in classes.csv, for bot check
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -170,7 +171,7 @@ def parse_classes(text: str, path: str) -> tuple[list[SmartphoneClass], list[Pro
             no=number, title=cell("イベント名"), date=date, start=start, end=end, place=cell("場所名称"),
             address=cell("住所"), description=cell("説明"), audience=cell("対象者"), fee=cell("料金(基本)"),
             capacity=capacity, apply_until=apply_until, apply_method=cell("参加申込方法"),
-            phone=cell("連絡先電話番号"), url=cell("URL"), note=cell("備考"),
+            phone=cell("連絡先電話番号"), url=cell("URL"), note=cell("備考"), line=line,
         ))
     classes.sort(key=lambda c: (c.starts_at, c.no))
     return classes, problems
