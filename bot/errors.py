@@ -92,6 +92,28 @@ class MissingSetting(BotError):
         )
 
 
+class MissingSecretKey(BotError):
+    """Raised when the server (or ``bot classes remind``) would serve real residents, through
+    LINE's own API, with ``BOT_SECRET_KEY`` unset and no ``BOT_ALLOW_DERIVED_KEY=1``: a key
+    derived from the channel secret changes when the channel secret is rotated, and every
+    resident's pseudonym, booking and sealed reminder id with it."""
+
+    def __init__(self):
+        super().__init__(
+            "BOT_SECRET_KEY が設定されていません — 住民の記録と予約は、この鍵から作る記号で結びついています。"
+            "python3 -c 'import secrets; print(secrets.token_hex(32))' で作った値を環境変数 BOT_SECRET_KEY に入れて起動し、"
+            "そのあとは変えないでください（いままで BOT_SECRET_KEY なしで動かしていたときは、bot secret-key が出す値を入れると"
+            "予約が引きつがれます。チャネルシークレットから作る鍵のまま動かすなら BOT_ALLOW_DERIVED_KEY=1）"
+        )
+
+
+class BadSecretKey(BotError):
+    """Raised when ``BOT_SECRET_KEY`` starts with ``hex:`` but what follows is not hexadecimal."""
+
+    def __init__(self):
+        super().__init__("BOT_SECRET_KEY の「hex:」のあとが16進数ではありません — bot secret-key が出した値をそのまま入れてください")
+
+
 class FontNotFound(BotError):
     """Raised when the rich menu is to be drawn and no font that can draw Japanese is given or installed."""
 

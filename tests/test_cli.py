@@ -175,6 +175,14 @@ def test_serve_refuses_to_start_without_the_channel_secret(runner):
     )
 
 
+def test_serve_refuses_to_answer_real_residents_without_a_secret_key(runner):
+    env = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "LINE_API_ENDPOINT": "", "BOT_SECRET_KEY": "",
+           "BOT_ALLOW_DERIVED_KEY": ""}
+    result = runner.invoke(cli, ["serve", "--faq", str(SHIPPED_FAQ)], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("BOT_SECRET_KEY が設定されていません — 住民の記録と予約は、この鍵から作る記号で結びついています。")
+
+
 def test_a_broken_folder_is_reported_once_on_stderr_in_japanese(runner, small_faq):
     (small_faq / "20-x.yaml").write_text("", encoding="utf-8")
     result = run(runner, "ask", "--faq", str(small_faq), "しつもん")
