@@ -32,8 +32,14 @@ from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
 
-# Decision boundaries as (sparse FAQ, rich FAQ); see Calibration. Measured on the shipped FAQ
-# (rich) and the kaede fixture (sparse) for wrong answers ≤ 4% and off-topic refused ≥ 85%.
+# ---- Every tuning constant of the matcher, with the reason for its value -----------------
+# Figures quoted are from `python bench/evaluate.py` (shipped FAQ + dev set, another town's
+# FAQ tests/data/kaede, LocalgovFAQ's development half).
+
+# -- Deciding (see Calibration) -------------------------------------------------------------
+# Bounds as (sparse FAQ, rich FAQ), interpolated by the FAQ's phrasings per entry. The sparse
+# ends were measured on kaede (1.3 phrasings per entry), the rich ends on the shipped FAQ (4):
+# the settings that answer most while wrong answers stay ≤ 4% and off-topic refusals ≥ 85%.
 SPARSE_PHRASINGS = 1.3
 RICH_PHRASINGS = 4.0
 ANSWER_THRESHOLD = (40.0, 60.0)
@@ -44,61 +50,83 @@ CONFIDENCE = (105.0, 80.0)
 # Coverage: how much of the question the leader holds by itself, BM25 aside. BM25 is relative
 # to the best entry for this question, so only coverage says whether anything fits at all.
 ANSWER_COVERAGE = (20.0, 50.0)
+# Choices below 60 let too many off-topic questions through (they count as not refused).
 CHOICES_COVERAGE = (60.0, 60.0)
 # A question the bot cannot answer still gets its best entry as a 「もしかして」 button when that
-# entry holds this much of it (about where an in-scope question's best entry is right 2 times in 3).
+# entry holds this much of it (kaede: the button is the right entry for 39 of the 67 refused
+# in-scope questions that get one, and appears for 7 of 60 off-topic ones).
 SUGGESTION_COVERAGE = 30.0
 # Buttons go to entries within this many points of the best one.
 CHOICES_SPREAD = 20.0
-MAX_CANDIDATES = 5
-MAX_CHOICES = 4
+MAX_CANDIDATES = 5  # DESIGN.md: at most 5 candidates unless --top says otherwise
+MAX_CHOICES = 4  # buttons a resident can still read on a phone, plus どれでもない
+
+# -- Reading a question -----------------------------------------------------------------------
+# Longer messages are cut: nobody's question is past 600 characters, and a pasted document
+# would cost time for nothing.
 MAX_QUERY_CHARS = 600
+MAX_SENTENCES = 8  # sentences of a long message scored on their own
+# A sentence that carries little of the message cannot outbid it: its score is scaled between
+# this floor and 1 by its share of the message's weight (0.4–0.8 measured alike; 0.8 worse).
+_SENTENCE_FLOOR = 0.6
+# Hiragana runs are respelt as FAQ words of 3 to 14 kana: shorter runs are too often particles.
+_SPOT_MIN = 3
+_SPOT_MAX = 14
+# Only a word rare in Japanese at large (Zipf below 3, about once per million words) may be a
+# misspelling of an FAQ word: 取る (4.7) is never respelt as 撮る.
+_CORRECTABLE_BELOW_ZIPF = 3.0
+# Caches of what residents' unknown words mean; cleared when full, words are endless.
+_CORRECTIONS_KEPT = 20000
+
+# -- Indexing an FAQ --------------------------------------------------------------------------
 # An answer's opening says what it is about; indexing the rest of a long answer costs load
 # time (LocalgovFAQ) and adds only words worth half credit.
 ANSWER_INDEX_CHARS = 300
 _PARALLEL_FROM = 200  # entries; below that, starting threads costs more than it saves
-MAX_SENTENCES = 8
 
+# -- Coverage ---------------------------------------------------------------------------------
+# (postings, credit): a word found whole in the phrasings counts fully, in the answer half (the
+# answer mentions many things it is not about); a word found only as part of a compound, or a
+# compound found only in part, counts a little less.
 _ANSWER_FIELD_CREDIT = 0.5
 _PART_CREDIT = 0.8
 _AS_PART_CREDIT = 0.6
-# (postings, credit): a word found whole in the phrasings counts fully, in the answer half;
-# a word found only inside a compound counts a little less.
 _WHOLE_FIELDS = (("answer_part", _ANSWER_FIELD_CREDIT * _AS_PART_CREDIT), ("answer", _ANSWER_FIELD_CREDIT), ("question_part", _AS_PART_CREDIT), ("question", 1.0))
 _PART_FIELDS = (("question", 1.0), ("question_part", 1.0))
+# Coverage blends how much of the resident's words the entry holds (70%) with how much of the
+# entry's closest phrasing the resident said (30%); 0.6–0.85 measured alike.
 _QUERY_SIDE = 0.7
-# A word the FAQ never uses weighs a little more than its rarest word: it may be the topic
-# (パスポート) or only the resident's situation (入院中, 財布ごと). Another counter's word
+# Only the best entries by the first part are checked against their phrasings.
+_SHORTLIST = 60
+# A word the FAQ never uses weighs, relative to the FAQ's rarest word, by how rare it is in
+# Japanese at large: from _UNSEEN_FLOOR for everyday words (Zipf 6, 大丈夫) up to _UNSEEN_BOOST
+# for rare ones (Zipf 3 or less, 老眼), linearly between. Another counter's word
 # (bot/engine/data/other_services.yaml) is almost surely the topic and weighs far more.
 _UNSEEN_BOOST = 1.1
-_FOREIGN_BOOST = 2.5
+_UNSEEN_FLOOR = 0.2
 _COMMON_ZIPF = 6.0
 _RARE_ZIPF = 3.0
-_UNSEEN_FLOOR = 0.2
+_FOREIGN_BOOST = 2.5
 # A word that says what kind of question it is, not what it is about: 「ハローワークの場所」
 # must not be taken for the class venue because both ask 場所. (日程 and 費用 were tried too:
 # no better on the dev set, and worse on LocalgovFAQ, where they are often the topic.)
 _KIND_WORDS = frozenset({"場所"})
+_KIND_WEIGHT = 0.7
 # Words that only name the kind of answer wanted; a question made of them alone is not answered.
 _QUESTION_KINDS = frozenset({"場所", "日程", "費用"})
-_KIND_WEIGHT = 0.7
-# Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 10
-# points off an entry whose phrasings sound unlike the message (see _break_ties).
-_TIE_PENALTY = 10.0
-# Caches of what residents' unknown words mean; cleared when full, words are endless.
-_CORRECTIONS_KEPT = 20000
-_TIE_RANGE = 10.0
-# BM25's share of the score that ranks (the rest is coverage); 0.2–0.5 measured alike.
+
+# -- Ranking ----------------------------------------------------------------------------------
+# BM25's share of the score that ranks (the rest is coverage); 0.2–0.5 measured alike. The
+# question field counts twice in BM25 (the answer is longer and about more things).
 _BM25_SHARE = 0.35
 _BM25_QUESTION_REPEAT = 2
-_SOUND_GRAM = 3  # kana: two match too much by chance, four miss short words
-# Only a word rare in Japanese at large may be a misspelling of an FAQ word.
-_CORRECTABLE_BELOW_ZIPF = 3.0
+# Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 10
+# points off an entry whose phrasings sound unlike the message (see _break_ties), compared in
+# pieces of three kana: two match too much by chance, four miss short words.
+_TIE_PENALTY = 10.0
+_TIE_RANGE = 10.0
 _TIE_MIN = 50.0
-_SENTENCE_FLOOR = 0.6
-_SPOT_MIN = 3
-_SHORTLIST = 60
-_SPOT_MAX = 14
+_SOUND_GRAM = 3
 _SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[ねよわ])[、,]")
 _URL = re.compile(r"https?://\S+")
 _HALF_WIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
