@@ -80,9 +80,9 @@ def test_score_is_between_0_and_100(matcher):
     assert 0 <= match.score <= 100
 
 
-def test_five_thousand_character_message_is_answered(matcher):
+def test_five_thousand_character_message_still_finds_its_topic(matcher):
     match = matcher.match("マイナンバーカードをなくしました。" + "あ" * 5000)
-    assert match.status in ("answer", "choices", "none")
+    assert match.status != "none" and match.candidates[0].id == "mynumber-lost"
 
 
 def test_empty_message_is_none(matcher):

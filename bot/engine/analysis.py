@@ -105,8 +105,10 @@ def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
     ``keep`` names dictionary forms kept whatever their part of speech: the lexicon's
     variants such as ただ (free of charge), which Sudachi reads as a conjunction.
 
+    A verb keeps only its stem, so that it meets the noun made from it (無くす → 無く):
+
     >>> [w.term for w in words("マイナンバーカードを失くしてしもうた")]
-    ['マイナンバーカード', '無くす']
+    ['マイナンバーカード', '無く']
     """
     found: list[Word] = []
     for morpheme in _tokenizer().tokenize(text):
