@@ -159,3 +159,15 @@ def test_sparse_faqs_answer_at_a_lower_score_when_the_lead_is_long():
 def test_the_deciding_rule_is_named(matcher):
     assert matcher.match("マイナンバーカードをなくしました").rule.startswith("answer: ")
     assert matcher.match("今日の天気は").rule.startswith("none: ")
+
+
+def test_a_negated_verb_is_read_as_trouble(matcher):
+    assert [w.term for w in matcher.read("マイナ保険証が使えなかった")][-1] == "(ない)"
+
+
+def test_not_knowing_is_not_trouble(matcher):
+    assert "(ない)" not in [w.term for w in matcher.read("使い方がわからない")]
+
+
+def test_trouble_with_the_card_at_the_clinic_is_not_how_to_register(matcher):
+    assert answer_id(matcher, "病院でマイナ保険証が使えなかった") == "mynumber-insurance-trouble"

@@ -71,6 +71,7 @@ def test_a_my_number_followed_by_a_counter_is_still_a_my_number():
     "受付は8時30分から17時15分まで", "スマホ教室 12/9 と 12/16 と 1/13", "iPhone 12 と 13 と 14 の違い",
     "令和8年12月9日", "第2・第4土曜日の10時", "〒123-4567 さくら町1丁目2番3号",
     "0120-95-0178 に 10時 に電話しました", "188 と #9110", "暗証番号を3回まちがえた",
+    "６５・７０・７５・８０・８５・９０歳の人", "離職理由コード１１・１２・２１・２２・３１・３２",
 ])
 def test_other_numbers_are_not_taken_for_a_my_number(text):
     assert not contains_my_number(text)
