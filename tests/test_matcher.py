@@ -171,3 +171,7 @@ def test_not_knowing_is_not_trouble(matcher):
 
 def test_trouble_with_the_card_at_the_clinic_is_not_how_to_register(matcher):
     assert answer_id(matcher, "病院でマイナ保険証が使えなかった") == "mynumber-insurance-trouble"
+
+
+def test_how_long_is_read_as_a_word(matcher):
+    assert "(どれくらい)" in [w.term for w in matcher.read("申し込んでからどれぐらいかかる？")]
