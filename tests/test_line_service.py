@@ -36,9 +36,9 @@ def post(server, body: bytes, signature: str | None = "sign") -> tuple[int, floa
     return status, elapsed
 
 
-def send(server, fake_api, event: dict) -> dict:
-    """Send one event and return the one reply request that reached the fake API for it."""
-    status, _ = post(server, ev.body_of(event))
+def send(server, fake_api, event: dict, body: bytes | None = None) -> dict:
+    """Send one event (in ``body`` when given) and return the one reply request that reached the fake API for it."""
+    status, _ = post(server, body or ev.body_of(event))
     assert status == 200
     token = event["replyToken"]
     deadline = time.monotonic() + 10
