@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 SCHEMA_LOCK_KEY = 0x626F74_736368656D  # "bot" "schem"
 # How long a SQLite writer waits for another one before giving up.
 BUSY_TIMEOUT_MS = 10000
+# How long /healthz's write waits for a lock: the whole check must answer within 2 seconds.
+PROBE_TIMEOUT_MS = 1000
 # Row ids are 32-bit integers on PostgreSQL; a bigger number (a forged postback) names no row.
 LARGEST_ID = 2**31 - 1
 
@@ -80,6 +82,14 @@ questions = Table(
 )
 Index("questions_asked_at", questions.c.asked_at)
 Index("questions_message_key", questions.c.message_key)
+
+# One row per process that answers /healthz: rewriting it is the cheapest real write there is.
+heartbeat = Table(
+    "heartbeat",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("beat_at", Float, nullable=False),
+)
 
 feedback = Table(
     "feedback",
@@ -219,14 +229,35 @@ class Storage:
             connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{clause}'))
             log.info("database upgraded: %s.%s added", table.name, column.name)
 
-    def ping(self) -> str:
-        """"ok", or what went wrong (the error's kind only: no URL, no password)."""
+    def check_writes(self, name: str, timeout_ms: int = PROBE_TIMEOUT_MS, now: float | None = None) -> str:
+        """Write one heartbeat row and say how it went: "ok", or one of the fixed words in
+        :data:`WRITE_REFUSALS` (never the driver's text, which can hold paths and URLs).
+
+        A lock held by another writer is waited for ``timeout_ms`` only, not the usual
+        :data:`BUSY_TIMEOUT_MS`, so that a health check answers in time.
+        """
+        moment = _moment(now)
         try:
             with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+                sqlite = connection.dialect.name == "sqlite"
+                if sqlite:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout_ms)}")
+                    connection.commit()  # ends the transaction the PRAGMA began
+                try:
+                    with connection.begin():
+                        if connection.dialect.name == "postgresql":
+                            connection.execute(text(f"SET LOCAL lock_timeout = {int(timeout_ms)}"))
+                            connection.execute(text(f"SET LOCAL statement_timeout = {int(timeout_ms) * 2}"))
+                        beat = _upsert(connection, heartbeat, {"name": name, "beat_at": moment}, ["name"])
+                        connection.execute(beat)
+                finally:
+                    if sqlite:
+                        connection.rollback()
+                        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                        connection.commit()
             return "ok"
-        except Exception as error:  # any driver error means the same to a health check
-            return f"error: {type(error).__name__}"
+        except Exception as error:  # every driver error is one of a few answers to a health check
+            return _refusal(error)
 
     def claim_event(self, event_id: str, now: float | None = None) -> bool:
         """True the first time ``event_id`` is seen by any worker; False for a redelivery."""
@@ -408,6 +439,38 @@ def _logged(row) -> LoggedQuestion:
     return LoggedQuestion(
         row.id, row.asked_at, row.resident, row.question, row.status, row.entry_id, row.score, json.loads(row.candidates)
     )
+
+
+def _upsert(connection, table: Table, values: dict, keys: list[str]):
+    """INSERT … ON CONFLICT (keys) DO UPDATE, in the dialect of ``connection``."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(table).values(**values)
+    return statement.on_conflict_do_update(index_elements=keys, set_={k: v for k, v in values.items() if k not in keys})
+
+
+# What a refused write means, by SQLite's error name and PostgreSQL's SQLSTATE (class or code).
+WRITE_REFUSALS = {
+    "SQLITE_READONLY": "read-only", "25006": "read-only",
+    "SQLITE_BUSY": "locked", "SQLITE_LOCKED": "locked", "55P03": "locked", "57014": "locked", "40P01": "locked",
+    "SQLITE_FULL": "disk full", "53100": "disk full", "53": "disk full",
+    "SQLITE_CANTOPEN": "unreachable", "SQLITE_IOERR": "unreachable", "08": "unreachable", "57P": "unreachable",
+}
+
+
+def _refusal(error: Exception) -> str:
+    original = getattr(error, "orig", None) or error
+    for key in (getattr(original, "sqlite_errorname", None), getattr(original, "sqlstate", None)):
+        if not key:
+            continue
+        for known in (key, "_".join(key.split("_")[:2]), key[:3], key[:2]):  # SQLITE_IOERR_WRITE, 08006
+            if known in WRITE_REFUSALS:
+                return WRITE_REFUSALS[known]
+    if isinstance(error, OperationalError):  # no server, no file: nothing was reached
+        return "unreachable"
+    return "error"
 
 
 def _is_row_id(value: object) -> bool:
