@@ -6,7 +6,7 @@ import csv
 import os
 from pathlib import Path
 
-from bot.faq import Category, Entry, Faq, Settings
+from bot.content.faq import Category, Entry, Faq, Settings
 
 DATA_DIR = Path(os.environ.get("LOCALGOVFAQ_DIR", Path(__file__).resolve().parents[2] / "shared" / "bench-data" / "localgovfaq"))
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from .config import DEFAULT_DATABASE_URL
-from .errors import FaqError, MissingSetting
-from .loader import check_faq, load_faq
-from .replies import Reply, Responder
+from .content.loader import check_faq, load_faq
+from .dialogue.replies import Reply, Responder
+from .errors import BotError, UnknownClass
 
 
 def default_faq_dir() -> str:
@@ -36,13 +36,7 @@ database_option = click.option(
 
 
 def _responder(faq_dir: Path) -> Responder:
-    try:
-        return Responder(load_faq(faq_dir))
-    except FaqError as error:
-        click.echo(f"FAQ（{faq_dir}）にまちがいがあるため、読みこめませんでした:", err=True)
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(1) from None
+    return Responder(load_faq(faq_dir))
 
 
 def reply_as_json(reply: Reply, query: str) -> dict:
@@ -65,7 +59,19 @@ def reply_as_text(reply: Reply) -> str:
     return "\n".join(lines)
 
 
-@click.group()
+class _BotGroup(click.Group):
+    """The one place a :class:`~bot.errors.BotError` ends: its lines on stderr, exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except BotError as error:
+            for line in error.lines():
+                click.echo(line, err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_BotGroup)
 @click.version_option(package_name="line-digital-desk-bot")
 def cli() -> None:
     """LINE FAQ bot for residents: My Number card, online procedures, smartphone classes."""
@@ -74,28 +80,43 @@ def cli() -> None:
 @cli.command()
 @faq_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: one object, or one per line from stdin.")
+@click.option("--top", "top", type=click.IntRange(1, 100), default=5, show_default=True, help="How many candidates to list.")
+@click.option("--explain", is_flag=True, help="Also show why: words read, weights, top entries, the rule that decided.")
 @click.argument("question", required=False)
-def ask(faq_dir: Path, as_json: bool, question: str | None) -> None:
+def ask(faq_dir: Path, as_json: bool, top: int, explain: bool, question: str | None) -> None:
     """Print the reply a resident would get.
 
     Example: bot ask "マイナンバーカードをなくした"
 
     With --json and no question, reads one question per line from standard input and prints
-    one JSON object per line, in order:
+    one JSON object per line, in order (--top N lists up to N candidates):
 
-        cat questions.txt | bot ask --json
+        cat questions.txt | bot ask --json --top 10
+
+    --explain shows why: bot ask --explain "マイナカードなくした"
     """
     responder = _responder(faq_dir)
-    if question is None and not as_json:
+    if question is None and (not as_json or explain):
         raise click.UsageError("質問を書いてください。例: bot ask \"マイナンバーカードをなくした\"")
+
+    def as_object(query: str) -> dict:
+        answer = reply_as_json(responder.answer(query), query)
+        if top != len(answer["candidates"]) and answer["candidates"]:
+            answer["candidates"] = [{"id": e.id, "question": e.question, "score": s} for e, s in responder.matcher.rank(query, top)]
+        return answer
+
     if question is not None:
-        reply = responder.answer(question)
-        click.echo(json.dumps(reply_as_json(reply, question), ensure_ascii=False) if as_json else reply_as_text(reply))
+        if as_json:
+            click.echo(json.dumps(as_object(question), ensure_ascii=False))
+        else:
+            click.echo(reply_as_text(responder.answer(question)))
+        if explain:
+            click.echo("")
+            click.echo("\n".join(responder.matcher.explain(question, top).lines()))
         return
     for line in sys.stdin:
         query = line.rstrip("\r\n")
-        reply = responder.answer(query)
-        sys.stdout.write(json.dumps(reply_as_json(reply, query), ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(as_object(query), ensure_ascii=False) + "\n")
         sys.stdout.flush()
 
 
@@ -159,7 +180,8 @@ def report(faq_dir: Path, days: int, csv_path: Path | None, database: str) -> No
     """
     import datetime as dt
 
-    from .report import JST, build_report, format_report, report_csv
+    from .clock import JST
+    from .staff.report import build_report, format_report, report_csv
     from .storage import Storage
 
     responder = _responder(faq_dir)
@@ -187,7 +209,7 @@ def faq_export(faq_dir: Path, workbook: Path) -> None:
 
     Example: bot faq export faq.xlsx
     """
-    from .excel import export_workbook
+    from .content.excel import export_workbook
 
     faq = _responder(faq_dir).faq
     export_workbook(faq, workbook)
@@ -204,15 +226,9 @@ def faq_import(faq_dir: Path, workbook: Path) -> None:
 
     Every problem is printed as sheet!cell: message and no file is changed (exit 1).
     """
-    from .excel import WorkbookError, import_workbook
+    from .content.excel import import_workbook
 
-    try:
-        written = import_workbook(workbook, faq_dir)
-    except WorkbookError as error:
-        for problem in error.problems:
-            click.echo(problem)
-        click.echo(f"{len(error.problems)}件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。")
-        raise SystemExit(1) from None
+    written = import_workbook(workbook, faq_dir)
     click.echo(f"{len(written)}個のファイルを書きこみました: {'、'.join(written)}")
     click.echo("bot check で確かめ、bot chat で答えを試してください。")
 
@@ -239,7 +255,7 @@ def classes_list(faq_dir: Path, database: str) -> None:
     storage = Storage(database)
     for course in faq.classes:
         seats = f"{storage.seats_taken(course.no)}/{course.capacity}人" if course.bookable else "LINE予約なし"
-        click.echo(f"{course.no}  {course.date.isoformat()} {course.when().split('）', 1)[1]}  {course.title}  {seats}")
+        click.echo(f"{course.no}  {course.date.isoformat()} {course.hours()}  {course.title}  {seats}")
 
 
 @classes_group.command(name="roster")
@@ -254,13 +270,13 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
     """
     import datetime as dt
 
-    from .classes import JST
-    from .csv_export import excel_csv
+    from .clock import JST
+    from .staff.csv_export import excel_csv
     from .storage import Storage
 
     course = next((c for c in _responder(faq_dir).faq.classes if c.no == class_no), None)
     if course is None:
-        raise click.ClickException(f"NO「{class_no}」の教室は classes.csv にありません — bot classes list で NO を確かめてください")
+        raise UnknownClass(class_no)
     rows = [["受付番号", "申し込み日時", "参加者番号"]]
     for booking in Storage(database).roster(class_no):
         booked = dt.datetime.fromtimestamp(booking.booked_at, JST).strftime("%Y-%m-%d %H:%M")
@@ -270,7 +286,9 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
     for row in rows[1:]:
         click.echo("  ".join(row))
     if csv_path is not None:
-        csv_path.write_bytes(excel_csv(rows))
+        # The class on every row, so a printed or merged list still says which class it is.
+        named = [rows[0] + ["教室"]] + [row + [f"{course.title} {course.when()}"] for row in rows[1:]]
+        csv_path.write_bytes(excel_csv(named))
         click.echo(f"CSV を保存しました: {csv_path}")
 
 
@@ -286,15 +304,16 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
     """
     import datetime as dt
 
-    from .classes import JST
-    from .reminders import send_reminders
+    from .classes.reminders import send_reminders
+    from .clock import JST
+    from .line.api import messaging_api
     from .storage import Storage
 
     faq = _responder(faq_dir).faq
     config = _server_config(faq_dir)
     day = run_date.date() if run_date else dt.datetime.now(JST).date()
-    result = send_reminders(Storage(database), faq.classes, day, endpoint=config.api_endpoint,
-                            access_token=config.access_token, secret_key=config.secret_key)
+    api = messaging_api(config.api_endpoint, config.access_token)
+    result = send_reminders(Storage(database), faq.classes, day, api=api, secret_key=config.secret_key)
     tomorrow = day + dt.timedelta(days=1)
     click.echo(f"{tomorrow.month}月{tomorrow.day}日の教室のお知らせ: {result.sent}件送りました"
                f"（前に送りずみ {result.already}件、送れなかった {result.failed}件）")
@@ -305,10 +324,7 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
 def _server_config(faq_dir: Path):
     from .config import ServerConfig
 
-    try:
-        return ServerConfig.from_environ({**os.environ, "FAQ_DIR": str(faq_dir)})
-    except MissingSetting as error:
-        raise click.ClickException(str(error)) from None
+    return ServerConfig.from_environ({**os.environ, "FAQ_DIR": str(faq_dir)})
 
 
 @cli.command()
@@ -325,13 +341,7 @@ def serve(faq_dir: Path, host: str, port: int) -> None:
     from .web import create_app
 
     config = _server_config(faq_dir)
-    try:
-        app = create_app({"FAQ_DIR": config.faq_dir})
-    except FaqError as error:
-        click.echo(f"FAQ（{faq_dir}）にまちがいがあるため、起動できません:", err=True)
-        for problem in error.problems:
-            click.echo(str(problem), err=True)
-        raise SystemExit(1) from None
+    app = create_app({"FAQ_DIR": config.faq_dir})
     app.run(host=host, port=port, threaded=True)
 
 
@@ -349,32 +359,24 @@ def richmenu(faq_dir: Path, font: Path | None, image: Path | None, save: Path | 
 
     Needs LINE_CHANNEL_ACCESS_TOKEN (and LINE_CHANNEL_SECRET) unless --save is given.
     """
-    from . import richmenu as menu
+    from .line import richmenu as menu
 
     buttons = menu.menu_buttons(_responder(faq_dir).faq)
     if image is not None:
         picture = image.read_bytes()
         content_type = "image/jpeg" if picture[:3] == b"\xff\xd8\xff" else "image/png"
     else:
-        try:
-            picture = menu.draw_image(buttons, menu.find_font(font))
-        except menu.FontNotFound as error:
-            raise click.ClickException(str(error)) from None
+        picture = menu.draw_image(buttons, menu.find_font(font))
         content_type = "image/png"
     if save is not None:
         save.write_bytes(picture)
         click.echo(f"画像を保存しました: {save}（{len(buttons)}個のボタン）")
         return
     config = _server_config(faq_dir)
-    try:
-        menu_id = menu.publish(
-            menu.rich_menu_request(buttons), picture, content_type,
-            endpoint=config.api_endpoint, data_endpoint=config.data_endpoint, access_token=config.access_token,
-        )
-    except menu.ImageTooLarge as error:
-        raise click.ClickException(str(error)) from None
-    except Exception as error:  # the LINE API said no: show its status, not a traceback
-        raise click.ClickException(f"LINE に登録できませんでした（{getattr(error, 'status', type(error).__name__)}）— アクセストークンを確認してください") from None
+    menu_id = menu.publish(
+        menu.rich_menu_request(buttons), picture, content_type,
+        endpoint=config.api_endpoint, data_endpoint=config.data_endpoint, access_token=config.access_token,
+    )
     labels = "、".join(b.label for b in buttons)
     click.echo(f"リッチメニューを登録し、全員の標準メニューにしました: {menu_id}（{labels}）")
 

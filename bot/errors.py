@@ -1,4 +1,9 @@
-"""Named errors of the bot, each raised in one situation only."""
+"""Named errors of the bot, each raised in one situation only.
+
+Every error the bot raises on purpose is a :class:`BotError`: its text says, in Japanese, what
+is wrong and what to do. The ``bot`` command has one handler for them all: it prints
+:meth:`BotError.lines` on standard error and exits 1, so no command needs its own ``except``.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +12,35 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in a staff-edited file, where it is and what to do about it."""
+    """One thing wrong in a staff-edited file, where it is and what to do about it.
+
+    In a YAML or CSV file the place is a line (``faq/10-mynumber.yaml:12: …``); in an Excel
+    workbook it is a sheet and a cell (``10-mynumber!F4: …``, ``file`` is the sheet and
+    ``line`` the row); ``line`` is None for the file as a whole.
+    """
 
     file: str
-    line: int
+    line: int | None
     message: str
+    cell: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{self.file}!{self.cell}: {self.message}"
+        if self.line is None:
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}: {self.message}"
 
 
-class FaqError(Exception):
+class BotError(Exception):
+    """Base of the bot's named errors; never raised itself."""
+
+    def lines(self) -> list[str]:
+        """What the ``bot`` command prints, one line each."""
+        return [str(self)]
+
+
+class FaqError(BotError):
     """Raised when the FAQ folder cannot be loaded as it is; ``problems`` lists every fault.
 
     A running bot that meets this error keeps the FAQ it had; ``bot check`` prints the list.
@@ -27,13 +50,56 @@ class FaqError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def lines(self) -> list[str]:
+        return ["FAQ にまちがいがあるため、読みこめませんでした:"] + [str(p) for p in self.problems]
 
 
-class MissingSetting(Exception):
-    """Raised when the server starts without a required environment variable; names it."""
+class WorkbookError(BotError):
+    """Raised when an Excel import is refused; ``problems`` lists every cell at fault.
+
+    Nothing in the FAQ folder has been changed when it is raised.
+    """
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems] + [
+            f"{len(self.problems)}件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。"]
+
+
+class MissingSetting(BotError):
+    """Raised when the server, or a command that talks to LINE, starts without a required
+    environment variable; names it."""
 
     def __init__(self, name: str):
         self.name = name
         super().__init__(
             f"{name} が設定されていません — LINE Developers のチャネル設定にある値を環境変数 {name} に入れてから起動してください"
         )
+
+
+class FontNotFound(BotError):
+    """Raised when the rich menu is to be drawn and no font that can draw Japanese is given or installed."""
+
+
+class ImageTooLarge(BotError):
+    """Raised when the rich-menu image is over LINE's 1 MB limit (nothing is sent)."""
+
+
+class LineRefused(BotError):
+    """Raised when the LINE Messaging API refuses or cannot be reached while staff set up the
+    rich menu; says the HTTP status (or the network error) and what to check."""
+
+    def __init__(self, what: str, status: int | str):
+        self.status = status
+        super().__init__(f"LINE に{what}できませんでした（{status}）— アクセストークンと LINE_API_ENDPOINT を確認してください")
+
+
+class UnknownClass(BotError):
+    """Raised when staff name a class NO that is not in ``classes.csv``."""
+
+    def __init__(self, class_no: str):
+        self.class_no = class_no
+        super().__init__(f"NO「{class_no}」の教室は classes.csv にありません — bot classes list で NO を確かめてください")

@@ -12,8 +12,9 @@ from linebot.v3.webhook import WebhookParser
 
 from . import __version__
 from .config import ServerConfig
-from .delivery import Dispatcher, ReplySender
-from .faq_source import FaqSource
+from .line.delivery import Dispatcher, ReplySender
+from .content.source import FaqSource
+from .dialogue.replies import Responder
 from .health import WriteProbe, health_status
 from .storage import Storage
 
@@ -44,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.json.ensure_ascii = False  # staff read /healthz; Japanese stays readable
     app.config["BOT"] = config
-    source = FaqSource(config.faq_dir, config.snapshot_dir)
+    source = FaqSource(config.faq_dir, config.snapshot_dir, build=Responder)
     storage = Storage(config.database_url)
     sender = ReplySender(config.api_endpoint, config.access_token)
     app.extensions["faq_source"] = source
@@ -55,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if config.reload_seconds > 0:
         source.watch(config.reload_seconds)
 
-    from . import webhook
+    from .line import webhook
 
     app.register_blueprint(webhook.blueprint)
     app.add_url_rule("/healthz", view_func=healthz)

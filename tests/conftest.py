@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.loader import load_faq
-from bot.matcher import Matcher
-from bot.replies import Responder
+from bot.content.loader import load_faq
+from bot.engine.matcher import Matcher
+from bot.dialogue.replies import Responder
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_FAQ = ROOT / "faq"

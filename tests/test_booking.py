@@ -6,10 +6,10 @@ import pytest
 from linebot.v3.webhook import WebhookParser
 
 import line_events as ev
-from bot.classes import JST
-from bot.conversation import Conversation
-from bot.loader import load_faq
-from bot.replies import Responder
+from bot.clock import JST
+from bot.dialogue.conversation import Conversation
+from bot.content.loader import load_faq
+from bot.dialogue.replies import Responder
 from bot.storage import Storage
 from bot.user_ids import UserIdBox
 

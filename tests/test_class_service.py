@@ -9,7 +9,7 @@ import threading
 import pytest
 
 import line_events as ev
-from bot.classes import JST
+from bot.clock import JST
 from conftest import server_env
 from fake_line import reply_problems
 from gunicorn_server import GunicornServer

@@ -2,9 +2,10 @@ import datetime as dt
 
 import pytest
 
-from bot.class_search import ScheduleRequest, find_classes, schedule_request
-from bot.classes import JST, parse_classes
-from bot.loader import check_faq, load_faq
+from bot.classes.search import ScheduleRequest, find_classes, schedule_request
+from bot.clock import JST
+from bot.content.schedule import parse_classes
+from bot.content.loader import check_faq, load_faq
 
 HEADER = "NO,イベント名,開始日,開始時間,終了時間,場所名称,定員,参加申込終了日,参加申込方法\n"
 ROWS = """\
@@ -89,6 +90,11 @@ def test_a_class_that_started_an_hour_ago_is_past():
 def test_weekday_names_are_right():
     assert [c.when() for c in classes()] == [
         "11月21日（土）10:00〜12:00", "12月9日（水）10:00〜12:00", "12月19日（土）13:30〜15:30", "1月13日（水）10:00〜12:00"]
+
+
+def test_day_and_hours_are_the_two_halves_of_when():
+    course = classes()[0]
+    assert (course.day(), course.hours()) == ("11月21日（土）", "10:00〜12:00")
 
 
 def test_booking_closes_after_the_last_application_day():

@@ -20,6 +20,17 @@ def test_ask_prints_the_answer_and_buttons(runner):
     assert result.output.rstrip().endswith("職員に聞きたい")
 
 
+def test_ask_answers_a_typed_booking_check_as_line_does(runner, responder):
+    result = run(runner, "ask", "--faq", str(SHIPPED_FAQ), "予約の確認")
+    assert result.exit_code == 0
+    assert result.output == "申し込んでいる教室はありません。\n\n[1] 教室を見る\n[2] メニュー\n"
+
+
+def test_chat_answers_a_typed_booking_check_as_ask_does(runner):
+    result = run(runner, "chat", "--faq", str(SHIPPED_FAQ), input="予約の確認\n")
+    assert "あなた> \n申し込んでいる教室はありません。\n\n[1] 教室を見る\n[2] メニュー\n" in result.output
+
+
 def test_ask_json_has_the_contract_keys(runner):
     result = run(runner, "ask", "--json", "--faq", str(SHIPPED_FAQ), "マイナンバーカードをなくしました")
     data = json.loads(result.output)
@@ -42,6 +53,38 @@ def test_ask_json_reads_stdin_one_object_per_line_in_order(runner):
     assert [line["status"] for line in lines] == ["answer", "none", "none", "answer"]
 
 
+def test_ask_json_top_lists_that_many_candidates(runner):
+    result = run(runner, "ask", "--json", "--top", "10", "--faq", str(SHIPPED_FAQ), input="マイナンバーカードをなくしました\n")
+    data = json.loads(result.output)
+    assert len(data["candidates"]) == 10
+    assert data["candidates"][0]["id"] == data["id"] == "mynumber-lost"
+
+
+def test_ask_json_top_keeps_the_first_five_in_order(runner):
+    five = json.loads(run(runner, "ask", "--json", "--faq", str(SHIPPED_FAQ), "暗証番号").output)
+    ten = json.loads(run(runner, "ask", "--json", "--top", "10", "--faq", str(SHIPPED_FAQ), "暗証番号").output)
+    assert ten["candidates"][:5] == five["candidates"]
+
+
+def test_ask_explain_shows_words_weights_candidates_and_rule(runner):
+    result = run(runner, "ask", "--explain", "--faq", str(SHIPPED_FAQ), "マイナカードを財布ごと落とした")
+    assert result.exit_code == 0
+    why = result.output.split("── なぜこの返事か ──\n")[1].splitlines()
+    assert why[0] == "読んだことば（重み）:"
+    assert why[1].startswith("  マイナンバーカード  ") and why[1].endswith("FAQ のことば")
+    assert any(line.startswith("  財布  ") and "FAQ にないことば" in line for line in why)
+    assert any(line.startswith("  1. mynumber-lost  点数 ") for line in why)
+    assert any(line.startswith("     いちばん近い言い方: 「") for line in why)
+    assert any(line.startswith("決め方: answer: score ") for line in why)
+    assert why[-1].startswith("この FAQ の基準（1件あたりの言い方 ")
+
+
+def test_ask_explain_works_on_another_towns_faq(runner):
+    result = run(runner, "ask", "--explain", "--faq", str(ROOT / "tests" / "data" / "kaede" / "faq"), "パスポートを作りたい")
+    assert result.exit_code == 0
+    assert "決め方: none: coverage " in result.output
+
+
 def test_ask_without_a_question_is_a_usage_error(runner):
     result = run(runner, "ask", "--faq", str(SHIPPED_FAQ))
     assert result.exit_code == 2
@@ -54,7 +97,7 @@ def test_faq_dir_comes_from_the_environment(runner, small_faq):
 
 def test_check_sound_folder(runner):
     result = run(runner, "check", "--faq", str(SHIPPED_FAQ))
-    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、66件の質問に問題はありません。\nOK: スマホ教室の予定 8件（classes.csv）に問題はありません。\n")
+    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、87件の質問に問題はありません。\nOK: スマホ教室の予定 12件（classes.csv）に問題はありません。\n")
 
 
 def test_check_broken_folder_lists_problems_and_exits_1(runner, small_faq):
@@ -105,6 +148,26 @@ def test_serve_refuses_to_start_without_the_channel_secret(runner):
     result = runner.invoke(cli, ["serve"], env={"LINE_CHANNEL_SECRET": "", "LINE_CHANNEL_ACCESS_TOKEN": "t"})
     assert result.exit_code == 1
     assert result.output == (
-        "Error: LINE_CHANNEL_SECRET が設定されていません — LINE Developers のチャネル設定にある値を"
+        "LINE_CHANNEL_SECRET が設定されていません — LINE Developers のチャネル設定にある値を"
         "環境変数 LINE_CHANNEL_SECRET に入れてから起動してください\n"
     )
+
+
+def test_a_broken_folder_is_reported_once_on_stderr_in_japanese(runner, small_faq):
+    (small_faq / "20-x.yaml").write_text("", encoding="utf-8")
+    result = run(runner, "ask", "--faq", str(small_faq), "しつもん")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "FAQ にまちがいがあるため、読みこめませんでした:\n"
+        f"{small_faq / '20-x.yaml'}:1: ファイルが空です — 内容を書くか、使わないならファイルを削除してください\n"
+    )
+
+
+def test_an_unknown_class_no_is_named(runner, tmp_path):
+    result = run(runner, "classes", "roster", "--faq", str(SHIPPED_FAQ), "--database", f"sqlite:///{tmp_path}/b.sqlite3", "NO-SUCH")
+    assert (result.exit_code, result.stderr) == (1, "NO「NO-SUCH」の教室は classes.csv にありません — bot classes list で NO を確かめてください\n")
+
+
+def test_the_cli_has_no_catch_all_handler():
+    source = (ROOT / "bot" / "cli.py").read_text(encoding="utf-8")
+    assert "except Exception" not in source and "except:" not in source

@@ -4,7 +4,7 @@ import pytest
 from linebot.v3.webhook import WebhookParser
 
 import line_events as ev
-from bot.conversation import NOT_KEPT, Conversation
+from bot.dialogue.conversation import NOT_KEPT, Conversation
 from bot.privacy import resident_key
 from bot.storage import Storage
 
@@ -82,8 +82,22 @@ def test_feedback_on_a_question_no_longer_kept_is_still_answered(conversation, s
 def test_questions_older_than_the_retention_period_are_deleted(conversation, storage, responder):
     storage.log_question(resident="r", question="昔の質問", status="none", now=time.time() - 181 * 24 * 3600)
     storage.log_question(resident="r", question="最近の質問", status="none", now=time.time() - 179 * 24 * 3600)
-    conversation.reply_to(parsed(ev.text("メニュー")), responder)
-    assert [q.question for q in logged(storage)] == ["最近の質問", "メニュー"]
+    conversation.reply_to(parsed(ev.text("暗証番号を忘れた")), responder)
+    assert [q.question for q in logged(storage)] == ["最近の質問", "暗証番号を忘れた"]
+
+
+def test_a_typed_command_word_is_followed_and_not_logged(conversation, storage, responder):
+    reply = conversation.reply_to(parsed(ev.text("メニュー")), responder)
+    assert reply == responder.menu()
+    assert logged(storage) == []
+
+
+@pytest.mark.parametrize("data", ["menu:²", "feedback:yes:²", "feedback:yes:" + "9" * 26, "class:cancel:" + "1" * 26,
+                                  "magic:1", "entry:../etc", "", "category:"])
+def test_a_malformed_postback_gets_the_friendly_reply(conversation, storage, responder, data):
+    reply = conversation.reply_to(parsed(ev.postback(data)), responder)
+    assert reply.text == responder.message("unknown_entry")
+    assert storage.feedback_since(0) == []
 
 
 def test_a_postback_follows_its_button(conversation, responder):
@@ -127,3 +141,13 @@ def test_an_unsent_message_is_deleted_from_the_log(conversation, storage, respon
     conversation.reply_to(parsed(unsent), responder)
     conversation.observe(parsed(ev.unsend(unsent["message"]["id"])))
     assert [q.question for q in logged(storage)] == ["スマホ教室の持ち物"]
+
+
+def typed_commands(faq):
+    from bot.dialogue.router import CONTACT_WORDS, MENU_WORDS, MY_BOOKINGS_WORDS
+    return sorted(MENU_WORDS | CONTACT_WORDS | MY_BOOKINGS_WORDS | {c.name for c in faq.categories})
+
+
+def test_every_typed_command_gets_the_reply_ask_and_chat_give(conversation, responder):
+    for word in typed_commands(responder.faq):
+        assert conversation.reply_to(parsed(ev.text(word)), responder) == responder.answer(word), word

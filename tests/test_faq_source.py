@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import FaqError
-from bot.faq_source import FaqSource
+from bot.content.source import FaqSource
+from bot.dialogue.replies import Responder
 
 
 def save(path, text):
@@ -26,7 +27,7 @@ def answer_of(source, entry_id="card-lost"):
 
 
 def test_a_changed_file_is_loaded_once_it_has_settled(small_faq):
-    source = FaqSource(small_faq)
+    source = FaqSource(small_faq, build=Responder)
     text = (small_faq / "10-test.yaml").read_text(encoding="utf-8")
     save(small_faq / "10-test.yaml", text.replace("フリーダイヤル", "コールセンター"))
     assert source.refresh() is False  # just saved: maybe still being written
@@ -36,14 +37,14 @@ def test_a_changed_file_is_loaded_once_it_has_settled(small_faq):
 
 
 def test_nothing_is_reloaded_when_nothing_changed(small_faq):
-    source = FaqSource(small_faq)
+    source = FaqSource(small_faq, build=Responder)
     loaded = source.loaded
     assert settle(source) is False
     assert source.loaded is loaded
 
 
 def test_a_broken_edit_keeps_the_last_good_version_and_names_the_line(small_faq):
-    source = FaqSource(small_faq)
+    source = FaqSource(small_faq, build=Responder)
     save(small_faq / "10-test.yaml", "category: テスト\nentries:\n  - id: card-lost\n    question: [\n")
     assert settle(source) is False
     assert answer_of(source) == "フリーダイヤルに電話してください。"
@@ -52,7 +53,7 @@ def test_a_broken_edit_keeps_the_last_good_version_and_names_the_line(small_faq)
 
 
 def test_fixing_the_edit_clears_the_error(small_faq):
-    source = FaqSource(small_faq)
+    source = FaqSource(small_faq, build=Responder)
     good = (small_faq / "10-test.yaml").read_text(encoding="utf-8")
     save(small_faq / "10-test.yaml", good.replace("answer:", "anwser:"))
     settle(source)
@@ -63,7 +64,7 @@ def test_fixing_the_edit_clears_the_error(small_faq):
 
 
 def test_a_new_category_file_is_picked_up(small_faq):
-    source = FaqSource(small_faq)
+    source = FaqSource(small_faq, build=Responder)
     save(small_faq / "20-more.yaml", "category: もっと\nentries:\n  - id: more\n    question: もっと？\n    answer: はい。\n")
     assert settle(source) is True
     assert [c.name for c in source.responder.faq.categories] == ["テスト", "もっと"]
@@ -72,11 +73,11 @@ def test_a_new_category_file_is_picked_up(small_faq):
 def test_a_broken_folder_at_start_is_an_error(small_faq):
     (small_faq / "10-test.yaml").write_text("category: テスト\n", encoding="utf-8")
     with pytest.raises(FaqError):
-        FaqSource(small_faq)
+        FaqSource(small_faq, build=Responder)
 
 
 def test_the_watcher_reloads_in_the_background(small_faq):
-    source = FaqSource(small_faq)
+    source = FaqSource(small_faq, build=Responder)
     source.watch(0.05)
     text = (small_faq / "10-test.yaml").read_text(encoding="utf-8")
     save(small_faq / "10-test.yaml", text.replace("フリーダイヤル", "コールセンター"))
@@ -88,9 +89,9 @@ def test_the_watcher_reloads_in_the_background(small_faq):
 
 def test_a_restart_on_a_broken_folder_starts_from_the_last_good_copy(small_faq, tmp_path):
     snapshot = tmp_path / "last-good"
-    FaqSource(small_faq, snapshot)
+    FaqSource(small_faq, snapshot, build=Responder)
     (small_faq / "10-test.yaml").write_text("category: テスト\nentries:\n  - id: card-lost\n", encoding="utf-8")
-    restarted = FaqSource(small_faq, snapshot)
+    restarted = FaqSource(small_faq, snapshot, build=Responder)
     assert answer_of(restarted) == "フリーダイヤルに電話してください。"
     assert {Path(p.file).name for p in restarted.last_error} == {"10-test.yaml"}
 
@@ -98,12 +99,12 @@ def test_a_restart_on_a_broken_folder_starts_from_the_last_good_copy(small_faq, 
 def test_without_a_good_copy_a_broken_folder_stops_the_start(small_faq, tmp_path):
     (small_faq / "10-test.yaml").write_text("category: テスト\n", encoding="utf-8")
     with pytest.raises(FaqError):
-        FaqSource(small_faq, tmp_path / "never-written")
+        FaqSource(small_faq, tmp_path / "never-written", build=Responder)
 
 
 def test_the_copy_follows_the_live_folder(small_faq, tmp_path):
     snapshot = tmp_path / "last-good"
-    source = FaqSource(small_faq, snapshot)
+    source = FaqSource(small_faq, snapshot, build=Responder)
     save(small_faq / "20-more.yaml", "category: もっと\nentries:\n  - id: more\n    question: もっと？\n    answer: はい。\n")
     settle(source)
     assert sorted(p.name for p in snapshot.iterdir()) == ["10-test.yaml", "20-more.yaml"]

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 import line_events as ev
-from bot.classes import JST
+from bot.clock import JST
 from conftest import SHIPPED_FAQ, server_env
 from gunicorn_server import GunicornServer
 from test_line_service import post, texts

@@ -1,6 +1,6 @@
-from bot.line_messages import line_messages, split_text
-from bot.replies import Button, Reply
-from bot.textnorm import utf16_length
+from bot.line.messages import line_messages, split_text
+from bot.dialogue.replies import Button, Reply
+from bot.line_limits import utf16_length
 
 
 def test_a_short_text_is_one_message():

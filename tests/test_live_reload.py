@@ -36,7 +36,7 @@ def ask_many(server, fake_api, question: str, count: int = 8) -> list[str]:
 
 
 def answered_by_both_workers(server) -> bool:
-    return len(set(re.findall(r"\[(\d+)\] INFO bot.delivery: event answered", server.log()))) == 2
+    return len(set(re.findall(r"\[(\d+)\] INFO bot.line.delivery: event answered", server.log()))) == 2
 
 
 def test_an_edit_is_answered_from_within_5_seconds_and_a_broken_one_keeps_the_old(editable_server, fake_api):
@@ -62,6 +62,6 @@ def test_an_edit_is_answered_from_within_5_seconds_and_a_broken_one_keeps_the_ol
     assert all("コールセンター（テスト）" in t for t in ask_many(server, fake_api, "マイナンバーカードをなくした"))
     for _ in range(6):  # each worker reports the problem; ask often enough to meet both
         health = server.health()
-        assert health["entries"] == 66
+        assert health["entries"] == 87
         assert health["last_error"] and re.search(r"10-mynumber\.yaml:\d+: ", health["last_error"][0])
         assert "anwser" in health["last_error"][0]

@@ -1,6 +1,6 @@
 """`bot check` rules: each broken file is reported with its file, line and what to do."""
 
-from bot.loader import check_faq, load_faq
+from bot.content.loader import check_faq, load_faq
 
 import pytest
 

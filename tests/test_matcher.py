@@ -2,6 +2,9 @@
 
 import pytest
 
+from bot.content.faq import Category, Entry, Faq, Settings
+from bot.engine.matcher import Calibration, Matcher
+
 
 def answer_id(matcher, question):
     match = matcher.match(question)
@@ -126,3 +129,33 @@ def test_a_close_call_goes_to_the_entry_asked_most_alike(matcher):
 def test_a_time_word_is_not_respelt_as_a_faq_word(matcher):
     # 昨日 and 機能 are both きのう; 昨日 is the resident's story, not a misspelling.
     assert "機能" not in [w.term for w in matcher.read_question("昨日マイナンバーカードを落とした")]
+
+
+def test_an_everyday_word_is_not_respelt_as_an_faq_word(matcher):
+    # 取る sounds like 撮る (in the FAQ) but is a common word: the resident meant 取る.
+    assert "撮る" not in [w.term for w in matcher.read("住民票をコンビニで取りたい")]
+
+
+def test_a_rare_misspelling_is_respelt(matcher):
+    assert "住民票" in [w.term for w in matcher.read("住民表がほしい")]
+
+
+def test_a_word_the_faq_lacks_reaches_its_sudachi_synonym():
+    # 老視 is not in the FAQ; Sudachi's synonym dictionary puts it with 老眼, which is.
+    faq = Faq((Category("c", "c.yaml", (Entry("eyes", "老眼でも参加できますか", "はい。", category="c"), Entry("fee", "手数料はいくら", "無料です。", category="c"))),), {}, Settings())
+    assert "老眼" in [w.term for w in Matcher(faq).read("老視です")]
+
+
+def test_an_everyday_word_the_faq_lacks_weighs_less_than_a_rare_one(matcher):
+    assert matcher._weight("大丈夫") < matcher._weight("老眼鏡")
+
+
+def test_sparse_faqs_answer_at_a_lower_score_when_the_lead_is_long():
+    sparse, rich = Calibration.for_faq(1.0), Calibration.for_faq(5.0)
+    assert sparse.answer_threshold < rich.answer_threshold
+    assert sparse.confidence > rich.confidence
+
+
+def test_the_deciding_rule_is_named(matcher):
+    assert matcher.match("マイナンバーカードをなくしました").rule.startswith("answer: ")
+    assert matcher.match("今日の天気は").rule.startswith("none: ")

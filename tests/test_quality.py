@@ -6,7 +6,7 @@ figures), so that a change that makes residents' experience worse fails here.
 
 import pytest
 
-from bot.evaluation import evaluate, read_questions
+from bot.engine.evaluation import evaluate, read_questions
 from conftest import ROOT
 
 DEVSET = ROOT / "tests" / "data" / "devset.tsv"
@@ -39,3 +39,28 @@ def test_in_scope_wrong_rate(report):
 
 def test_out_of_scope_refused_rate(report):
     assert report.rate("out", "refused") >= 0.90
+
+
+# Another town's FAQ (tests/data/kaede: formal web-FAQ wording, few alternates), with questions
+# written without seeing it: what a town that installs the bot gets on its first day.
+KAEDE = ROOT / "tests" / "data" / "kaede"
+
+
+@pytest.fixture(scope="module")
+def kaede_report():
+    from bot.content.loader import load_faq
+    from bot.engine.matcher import Matcher
+
+    return evaluate(Matcher(load_faq(KAEDE / "faq")), read_questions(KAEDE / "questions.tsv"))
+
+
+def test_another_town_right_rate(kaede_report):
+    assert kaede_report.rate("in", "right") >= 0.52
+
+
+def test_another_town_wrong_rate(kaede_report):
+    assert kaede_report.rate("in", "wrong") <= 0.04
+
+
+def test_another_town_out_of_scope_refused_rate(kaede_report):
+    assert kaede_report.rate("out", "refused") >= 0.85

@@ -86,3 +86,19 @@ def test_the_class_list_shows_seats_taken(runner, setup):
         "A  2026-12-09 10:00〜12:00  はじめてのスマホ  2/10人\n"
         "B  2026-12-10 10:00〜12:00  LINE入門  1/10人\n"
     )
+
+
+def test_a_class_title_that_would_start_a_formula_is_quoted_in_the_roster_csv(runner, small_faq, tmp_path):
+    import csv
+
+    title = "=cmd|' /C calc'!A0"
+    (small_faq / "classes.csv").write_text(f"NO,イベント名,開始日,開始時間,終了時間,場所名称,定員\nA,\"{title}\",2026-12-09,10:00,12:00,公民館,10\n",
+                                           encoding="utf-8")
+    url = f"sqlite:///{tmp_path}/bot.sqlite3"
+    Storage(url).book(class_no="A", class_date="2026-12-09", capacity=10, resident="r1", user_token=None)
+    target = tmp_path / "roster.csv"
+    result = runner.invoke(cli, ["classes", "roster", "A", "--faq", str(small_faq), "--database", url, "--csv", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(target.read_bytes().decode("utf-8-sig").splitlines()))
+    assert rows[0] == ["受付番号", "申し込み日時", "参加者番号", "教室"]
+    assert rows[1][3] == "'" + title + " 12月9日（水）10:00〜12:00"

@@ -1,5 +1,5 @@
-from bot.faq import Category, Entry, Faq, Settings
-from bot.replies import BUTTON_LIMIT, Responder
+from bot.content.faq import Category, Entry, Faq, Settings
+from bot.dialogue.replies import BUTTON_LIMIT, Responder
 
 
 def town_with(categories: int) -> Responder:

@@ -5,7 +5,8 @@ import random
 import pytest
 
 from bot.cli import cli
-from bot.report import JST, build_report, format_report, report_csv, report_rows
+from bot.clock import JST
+from bot.staff.report import build_report, format_report, report_csv, report_rows
 from bot.storage import Storage
 
 PASSPORT = ["パスポートの申請はどこでできますか", "パスポート作りたい", "ぱすぽーとの更新はどうする", "パスポートの受け取りはいつ",
@@ -103,7 +104,7 @@ def test_the_text_report_names_the_sections(report, faq):
 
 
 def test_entries_not_checked_for_a_year_are_listed(small_faq, matcher):
-    from bot.loader import load_faq
+    from bot.content.loader import load_faq
 
     path = small_faq / "10-test.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "    updated: 2025-10-01\n", encoding="utf-8")
@@ -125,3 +126,19 @@ def test_bot_report_on_an_empty_log_says_so(runner, tmp_path):
     result = runner.invoke(cli, ["report", "--database", f"sqlite:///{tmp_path}/empty.sqlite3"])
     assert result.exit_code == 0
     assert "この期間の質問はありません。" in result.output
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/x","くわしくはこちら")', "=cmd|' /C calc'!A0", "@SUM(1,1)", "+1+2", "-1+2"]
+
+
+def test_no_cell_of_the_csv_starts_a_formula(tmp_path, faq, matcher):
+    storage = Storage(f"sqlite:///{tmp_path}/bot.sqlite3")
+    for n, question in enumerate(FORMULAS):
+        storage.log_question(resident=f"r{n}", question=question, status="none", now=at(0, n))
+    built = build_report(storage.questions_since(0), [], faq, matcher, TODAY, 1)
+    rows = list(csv.reader(report_csv(built).decode("utf-8-sig").splitlines()))
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    examples = " / ".join(cell for row in rows if row[0] == "答えられなかった質問" for cell in row)
+    for formula in FORMULAS:
+        assert formula in examples  # kept word for word, only behind a quote where it leads a cell

@@ -5,7 +5,8 @@ from PIL import Image
 
 import line_events as ev
 from bot.cli import cli
-from bot.richmenu import FontNotFound, bounds, draw_image, find_font, menu_buttons
+from bot.errors import FontNotFound
+from bot.line.richmenu import bounds, draw_image, find_font, menu_buttons
 
 
 def png(width=2500, height=1686) -> bytes:
@@ -53,7 +54,7 @@ def test_the_drawn_image_has_the_menu_size_and_fits_line(faq):
 def test_a_long_label_breaks_after_the_middle_dot_not_inside_a_word():
     from PIL import ImageFont
 
-    from bot.richmenu import _wrap
+    from bot.line.richmenu import _wrap
 
     font = ImageFont.truetype(str(find_font()), 100)
     assert _wrap("スマホ教室・スマホの使い方", font, 710) == ["スマホ教室", "スマホの使い方"]
@@ -95,3 +96,14 @@ def test_richmenu_without_a_token_names_it(runner, tmp_path, monkeypatch):
     result = runner.invoke(cli, ["richmenu", "--image", str(image)])
     assert result.exit_code == 1
     assert "LINE_CHANNEL_ACCESS_TOKEN が設定されていません" in result.output
+
+
+def test_richmenu_refused_by_line_says_the_status_in_japanese(runner, fake_api, tmp_path, monkeypatch):
+    image = tmp_path / "menu.png"
+    image.write_bytes(png())
+    monkeypatch.setenv("LINE_CHANNEL_SECRET", ev.CHANNEL_SECRET)
+    monkeypatch.setenv("LINE_CHANNEL_ACCESS_TOKEN", "a-wrong-token")
+    monkeypatch.setenv("LINE_API_ENDPOINT", fake_api.url)
+    result = runner.invoke(cli, ["richmenu", "--image", str(image)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "LINE にリッチメニューを登録できませんでした（401）— アクセストークンと LINE_API_ENDPOINT を確認してください\n"

@@ -1,4 +1,4 @@
-from bot.textnorm import fold_reading, normalize, to_hiragana, utf16_length
+from bot.engine.textnorm import fold_reading, normalize, to_hiragana
 
 
 def test_half_width_kana_becomes_full_width():
@@ -23,7 +23,3 @@ def test_to_hiragana_converts_katakana_only():
 
 def test_fold_reading_ignores_small_kana_and_long_vowels():
     assert fold_reading("まいなんばーかーど") == fold_reading("マイナンバカード")
-
-
-def test_utf16_length_counts_surrogate_pairs_twice():
-    assert utf16_length("あ😀") == 3

@@ -1,0 +1,141 @@
+"""Words of a Japanese sentence, as the matcher compares them.
+
+SudachiPy splits the sentence and gives each word its dictionary form (失くし, なくし and 無くし
+all become one word) and its reading, which lets hiragana typed by voice meet the kanji staff
+wrote. Only words that carry meaning are kept: particles, endings and the polite wrappers that
+residents put around a question (すみません, 教えてください) say nothing about the topic.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+from typing import NamedTuple
+
+from sudachipy import Dictionary, SplitMode
+
+from .textnorm import to_hiragana
+
+_CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞", "感動詞", "代名詞"}
+
+# Words that appear in any question and so point to none: requests, politeness, vague verbs,
+# question words and dialect endings. Kept small on purpose: every word here is one the matcher
+# can never use.
+STOP_WORDS = frozenset(
+    """
+    為る 有る ある 居る いる 成る なる 出来る できる 無い ない 良い いい よい 言う 思う 知る
+    教える 下さる くださる 願う お願い 頂く いただく 貰う もらう 呉れる くれる 仕舞う しまう ちゃう
+    済む すむ 御座る 致す いたす 申す 聞く 尋ねる 伺う 分かる わかる 見る みる 行く くる 来る 置く
+    良う よう 様 さま さん 方 かた 事 こと 物 もの 所 ところ 時 とき 為 ため 筈 はず 訳 わけ 積もり
+    此れ これ 其れ それ 彼 あれ 何 なに なん 何処 どこ 何時 いつ どう 如何 どんな どの どれ 何故 なぜ
+    如何して どうして 何で なんで 私 わたし 僕 俺 自分 うち 皆 今 いま 此の この 其の その
+    ちょっと 一寸 少し 一寸 ちょい 又 また 矢張り やっぱり 本当 ほんと 未だ まだ 若し もし 一体
+    質問 方法 仕方 やり方 やりかた 手順 場合 感じ 状態 是非 ぜひ 宜しい よろしい 宜しく よろしく
+    すみません 済みません 有り難い ありがとう 今日は こんにちは 御免 ごめん 失礼 どうも 全然 とても
+    関する 付く つく 就く 於く 依る よる 対する 付き 以外 以上 以下 可能 必要 為す
+    遣る やる 御座います 為さる なさる 下さい ください 頂ける 出す そう 然う みたい らしい っぽい ぽい
+    ね よ な わ ぞ ぜ さ の ん じゃ や やん へん ねん けん ばい たい げな っす
+    お早う おはよう おはようございます 今晩は こんばんは 初めまして はじめまして 世話 お世話 失礼します
+    昨日 今日 明日 一昨日 今朝 先日 先週 今週 来週 先月 昨年 去年 今年 来年 最近 毎日 この間 さっき
+    """.split()
+)
+
+_INFLECTING_POS = {"動詞", "形容詞", "名詞"}
+_ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
+
+
+class Word(NamedTuple):
+    """One meaningful word: its dictionary form and, for a compound, its finer parts."""
+
+    term: str
+    parts: tuple[str, ...] = ()
+    noun: bool = False
+    # Sudachi's synonym groups of the word (紛失・無くす・失くす share one), from its dictionary.
+    groups: tuple[int, ...] = ()
+
+
+@functools.lru_cache(maxsize=1)
+def _dictionary() -> Dictionary:
+    return Dictionary(dict="core")
+
+
+_per_thread = threading.local()
+
+
+def _tokenizer():
+    # A Sudachi tokenizer refuses concurrent use; the server answers in several threads.
+    tokenizer = getattr(_per_thread, "tokenizer", None)
+    if tokenizer is None:
+        tokenizer = _dictionary().tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "split_a", "reading_form", "synonym_group_ids"})
+        _per_thread.tokenizer = tokenizer
+    return tokenizer
+
+
+@functools.lru_cache(maxsize=4096)
+def _major_pos(pos_id: int) -> str:
+    return _dictionary().pos_of(pos_id)[0]
+
+
+def _keeps(surface: str, lemma: str, pos: str, keep: frozenset[str]) -> bool:
+    if lemma in keep:
+        return True
+    if pos not in _CONTENT_POS or lemma in STOP_WORDS or surface in STOP_WORDS:
+        return False
+    if len(lemma) == 1 and (lemma.isascii() or "\u3041" <= lemma <= "\u309f"):
+        return False
+    return True
+
+
+def _stem(lemma: str, pos: str) -> str:
+    """A verb and the noun made from it share one key: 始める and 始め, 申し込む and 申し込み.
+
+    The last kana of a word with kanji is its inflection; dropping it lets the resident's verb
+    meet the staff's noun.
+    """
+    if len(lemma) >= 3 and pos in _INFLECTING_POS and "\u3041" <= lemma[-1] <= "\u309f" and not all("\u3041" <= c <= "\u309f" for c in lemma):
+        return lemma[:-1]
+    return lemma
+
+
+def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
+    """The meaningful words of already-normalised text, in order.
+
+    ``keep`` names dictionary forms kept whatever their part of speech: the lexicon's
+    variants such as ただ (free of charge), which Sudachi reads as a conjunction.
+
+    >>> [w.term for w in words("マイナンバーカードを失くしてしもうた")]
+    ['マイナンバーカード', '無くす']
+    """
+    found: list[Word] = []
+    for morpheme in _tokenizer().tokenize(text):
+        pos = _major_pos(morpheme.part_of_speech_id())
+        lemma = morpheme.normalized_form()
+        if pos not in _CONTENT_POS and lemma not in keep:
+            continue
+        surface = morpheme.surface()
+        if pos == "名詞" and _ASCII_WORD.match(surface):
+            lemma = surface
+        if not _keeps(surface, lemma, pos, keep):
+            continue
+        parts: tuple[str, ...] = ()
+        if pos == "名詞" and len(surface) >= 3:
+            parts = tuple(
+                p.normalized_form()
+                for p in morpheme.split(SplitMode.A)
+                if len(p.surface()) > 1 and p.normalized_form() not in STOP_WORDS
+            )
+            if len(parts) < 2:
+                parts = ()
+        found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids())))
+    return found
+
+
+def reading(text: str) -> str:
+    """The whole text's reading in hiragana: how it sounds, whatever script it was typed in."""
+    return to_hiragana("".join(m.reading_form() for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] != "補助記号"))
+
+
+def all_lemmas(text: str) -> tuple[str, ...]:
+    """Every word's dictionary form, function words included, punctuation left out."""
+    return tuple(m.normalized_form() for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] not in ("補助記号", "空白"))

@@ -1,0 +1,106 @@
+"""Residents' everyday words, folded onto the words staff write.
+
+A built-in lexicon ships with the package (``bot/engine/data/lexicon.yaml``) so that a town with an
+empty ``synonyms.yaml`` still understands なくした as 紛失 and ただ as 無料; the town's own
+``faq/synonyms.yaml`` extends it with local words. Both map a canonical word to its variants.
+
+Variants are compared as sequences of analysed words, not as substrings, so マイナ in
+マイナポータル is not mistaken for the card, and マイナンバーのカード meets マイナンバーカード.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from importlib import resources
+
+import yaml
+
+from .analysis import Word, all_lemmas, words
+from .textnorm import normalize
+
+_LONGEST_VARIANT = 4
+
+
+@functools.lru_cache(maxsize=1)
+def other_service_words() -> list[str]:
+    """Words of municipal services outside the digital desk (``bot/engine/data/other_services.yaml``)."""
+    text = resources.files("bot.engine").joinpath("data/other_services.yaml").read_text(encoding="utf-8")
+    return [str(w) for w in yaml.safe_load(text)["words"]]
+
+
+def builtin_groups() -> dict[str, list[str]]:
+    """The shipped lexicon: canonical word → variants."""
+    text = resources.files("bot.engine").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    return {str(k): [str(v) for v in vs] for k, vs in yaml.safe_load(text).items()}
+
+
+@functools.lru_cache(maxsize=1)
+def kana_stems() -> dict[str, str]:
+    """Hiragana verb stems and their kanji, longest first: なくし → 無くし."""
+    text = resources.files("bot.engine").joinpath("data/kana_stems.yaml").read_text(encoding="utf-8")
+    stems = {str(k): str(v) for k, v in yaml.safe_load(text).items()}
+    return dict(sorted(stems.items(), key=lambda item: -len(item[0])))
+
+
+@dataclass
+class Lexicon:
+    """Sequences of words that stand for one canonical word."""
+
+    sequences: dict[tuple[str, ...], str] = field(default_factory=dict)
+    canonicals: set[str] = field(default_factory=set)
+    # Dictionary forms that only a variant makes meaningful (ただ, read as a conjunction).
+    keep: frozenset[str] = frozenset()
+    starters: set[str] = field(default_factory=set)
+    # Every spelling as written (canonical ones too), for reading voice input: spelling → canonical.
+    spellings: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, *group_maps: dict[str, list[str]]) -> "Lexicon":
+        lexicon = cls()
+        for groups in group_maps:
+            for canonical, variants in groups.items():
+                lexicon.add(canonical, variants)
+        return lexicon
+
+    def add(self, canonical: str, variants: list[str]) -> None:
+        canonical = normalize(canonical)
+        self.canonicals.add(canonical)
+        for spelling in [canonical, *variants]:
+            text = normalize(str(spelling))
+            self.spellings[text] = canonical
+            key = tuple(w.term for w in words(text, self.keep))
+            if not key:
+                # Only a one-word variant may make a function word meaningful: ただ, いつ.
+                key = all_lemmas(text)
+                if len(key) != 1:
+                    continue
+                self.keep = self.keep | set(key)
+            if key == (canonical,):
+                # A canonical word always stands for itself, whatever another group says.
+                self.sequences.pop(key, None)
+            elif key and len(key) <= _LONGEST_VARIANT:
+                # A town's own word wins over the built-in one: later groups overwrite.
+                self.sequences[key] = canonical
+                self.starters.add(key[0])
+
+    def fold(self, analysed: list[Word]) -> list[Word]:
+        """Replace every known variant, longest first, by its canonical word."""
+        folded: list[Word] = []
+        i = 0
+        while i < len(analysed):
+            if analysed[i].term not in self.starters:
+                folded.append(analysed[i])
+                i += 1
+                continue
+            for size in range(min(_LONGEST_VARIANT, len(analysed) - i), 0, -1):
+                key = tuple(w.term for w in analysed[i : i + size])
+                canonical = self.sequences.get(key)
+                if canonical is not None:
+                    folded.append(Word(canonical, (), True))
+                    i += size
+                    break
+            else:
+                folded.append(analysed[i])
+                i += 1
+        return folded

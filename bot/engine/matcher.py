@@ -1,0 +1,657 @@
+"""Finding the FAQ entry a resident means. Pure functions over the loaded FAQ: no Flask here.
+
+How a question is read:
+1. characters are folded (half-width kana, full-width digits, odd long-vowel dashes);
+2. runs of hiragana typed by voice are read against the readings of the FAQ's own words,
+   so まいなんばーかーど finds マイナンバーカード and じゅうみんひょう finds 住民票;
+3. SudachiPy gives each word its dictionary form; particles, endings and polite wrappers drop;
+4. the lexicon folds residents' words onto staff words (落とした → 紛失, ただ → 無料);
+5. a word the FAQ never uses is corrected to one it does when they sound alike (住民表 → 住民票).
+
+How an entry is scored (0–100): how much of what the resident said the entry covers, each
+word weighted by how rare it is in the FAQ (a word the FAQ never uses weighs most, so
+パスポートの申請 does not pass for マイナンバーカードの申請), blended with how much of the
+entry's closest phrasing the resident said. A long message is also scored sentence by
+sentence, so greetings and stories around the question do not drown it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .analysis import Word, reading, words
+from .frequency import zipf
+from ..content.faq import Entry, Faq
+from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
+from .smalltalk import smalltalk_kind
+from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
+
+# Decision boundaries as (sparse FAQ, rich FAQ); see Calibration. Measured on the shipped FAQ
+# (rich) and the kaede fixture (sparse) for wrong answers ≤ 4% and off-topic refused ≥ 85%.
+SPARSE_PHRASINGS = 1.3
+RICH_PHRASINGS = 4.0
+ANSWER_THRESHOLD = (40.0, 60.0)
+ANSWER_MARGIN = (3.0, 3.0)
+# A lower score needs a longer lead: answer when score + LEAD_WEIGHT × lead ≥ CONFIDENCE.
+LEAD_WEIGHT = (2.0, 3.0)
+CONFIDENCE = (100.0, 80.0)
+# Coverage: how much of the question the leader holds by itself, BM25 aside. BM25 is relative
+# to the best entry for this question, so only coverage says whether anything fits at all.
+ANSWER_COVERAGE = (20.0, 50.0)
+CHOICES_COVERAGE = (60.0, 60.0)
+# Buttons go to entries within this many points of the best one.
+CHOICES_SPREAD = 20.0
+MAX_CANDIDATES = 5
+MAX_CHOICES = 4
+MAX_QUERY_CHARS = 600
+# An answer's opening says what it is about; indexing the rest of a long answer costs load
+# time (LocalgovFAQ) and adds only words worth half credit.
+ANSWER_INDEX_CHARS = 300
+_PARALLEL_FROM = 200  # entries; below that, starting threads costs more than it saves
+MAX_SENTENCES = 8
+
+_ANSWER_FIELD_CREDIT = 0.5
+_PART_CREDIT = 0.8
+_AS_PART_CREDIT = 0.6
+# (postings, credit): a word found whole in the phrasings counts fully, in the answer half;
+# a word found only inside a compound counts a little less.
+_WHOLE_FIELDS = (("answer_part", _ANSWER_FIELD_CREDIT * _AS_PART_CREDIT), ("answer", _ANSWER_FIELD_CREDIT), ("question_part", _AS_PART_CREDIT), ("question", 1.0))
+_PART_FIELDS = (("question", 1.0), ("question_part", 1.0))
+_QUERY_SIDE = 0.7
+# A word the FAQ never uses weighs a little more than its rarest word: it may be the topic
+# (パスポート) or only the resident's situation (入院中, 財布ごと). Another counter's word
+# (bot/engine/data/other_services.yaml) is almost surely the topic and weighs far more.
+_UNSEEN_BOOST = 1.1
+_FOREIGN_BOOST = 2.5
+_COMMON_ZIPF = 6.0
+_RARE_ZIPF = 3.0
+_UNSEEN_FLOOR = 0.2
+# A word that says what kind of question it is, not what it is about: 「ハローワークの場所」
+# must not be taken for the class venue because both ask 場所. (日程 and 費用 were tried too:
+# no better on the dev set, and worse on LocalgovFAQ, where they are often the topic.)
+_KIND_WORDS = frozenset({"場所"})
+_KIND_WEIGHT = 0.7
+# Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 5
+# points off an entry whose phrasings read unlike the message, letter by letter.
+_TIE_PENALTY = 5.0
+# Caches of what residents' unknown words mean; cleared when full, words are endless.
+_CORRECTIONS_KEPT = 20000
+_TIE_RANGE = 10.0
+_BM25_SHARE = 0.3
+_BM25_QUESTION_REPEAT = 2
+# Only a word rare in Japanese at large may be a misspelling of an FAQ word.
+_CORRECTABLE_BELOW_ZIPF = 3.0
+_TIE_MIN = 50.0
+_SENTENCE_FLOOR = 0.6
+_SPOT_MIN = 3
+_SHORTLIST = 60
+_SPOT_MAX = 14
+_SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[ねよわ])[、,]")
+_URL = re.compile(r"https?://\S+")
+_HALF_WIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
+_KANJI_OR_HIRAGANA = re.compile(r"[\u3041-\u309f\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: str
+    question: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """What the matcher decided: ``answer`` (``id`` set), ``choices`` or ``none``."""
+
+    query: str
+    status: str
+    id: str | None
+    score: float
+    candidates: tuple[Candidate, ...]
+    smalltalk: str | None = None
+    rule: str = ""
+
+
+@dataclass
+class _Phrasing:
+    """One way the entry is asked (question or alternate), as weighted words."""
+
+    words: list[Word]
+    weights: list[float] = field(default_factory=list)
+    total: float = 0.0
+    sound: str = ""
+
+
+@dataclass
+class _IndexedEntry:
+    entry: Entry
+    question_terms: set[str] = field(default_factory=set)
+    question_parts: set[str] = field(default_factory=set)
+    answer_terms: set[str] = field(default_factory=set)
+    answer_parts: set[str] = field(default_factory=set)
+    phrasings: list[_Phrasing] = field(default_factory=list)
+
+
+class Matcher:
+    """An index over one FAQ; build once per load, then call :meth:`match` per question."""
+
+    def __init__(self, faq: Faq):
+        self.faq = faq
+        self.lexicon = Lexicon.build(builtin_groups(), faq.synonyms)
+        self.entries: list[_IndexedEntry] = []
+        self._groups_seen: dict[str, set[int]] = {}
+        self._bm25_docs: list[list[str]] = []
+        # word → entries, by where the entry has it: as a whole word or as part of a compound,
+        # in its phrasings (question, alternates, label, keywords) or only in its answer.
+        self.postings: dict[str, dict[str, list[int]]] = {
+            key: defaultdict(list) for key in ("question", "question_part", "answer", "answer_part")
+        }
+        entries = faq.entries
+        for entry, answer_words in zip(entries, self._analyse_answers(entries)):
+            self._add(entry, answer_words)
+        count = len(self.entries)
+        holders: dict[str, set[int]] = defaultdict(set)
+        for postings in self.postings.values():
+            for term, numbers in postings.items():
+                holders[term].update(numbers)
+        self._idf = {t: math.log((count + 1) / (len(numbers) + 0.5)) + 0.1 for t, numbers in holders.items()}
+        for term in _KIND_WORDS & set(self._idf):
+            self._idf[term] *= _KIND_WEIGHT
+        self._unseen_idf = math.log((count + 1) / 0.5) + 0.1
+        # Another counter's words (運転免許, 保育園 …) that this FAQ never uses.
+        self._foreign = {w.term for word in other_service_words() for w in self.analyse(word)} - set(holders)
+        self._unseen_weights: dict[str, float] = {}
+        for indexed in self.entries:
+            for phrasing in indexed.phrasings:
+                phrasing.weights = [self._weight(w.term) for w in phrasing.words]
+                phrasing.total = sum(phrasing.weights)
+        self._learn_readings()
+        phrasings = sum(1 + len(e.alternates) for e in entries)
+        self.calibration = Calibration.for_faq(phrasings / len(entries) if entries else 0.0)
+        self._bm25 = _Bm25(self._bm25_docs)
+        del self._bm25_docs
+
+    # -- building -------------------------------------------------------------------------
+    def analyse(self, text: str) -> list[Word]:
+        return self.lexicon.fold(words(text, self.lexicon.keep))
+
+    def _analyse_answers(self, entries: list[Entry]) -> list[list[Word]]:
+        """The answers' words, read in two threads for a large FAQ: the analyser releases the
+        GIL, so a second core shortens the load (LocalgovFAQ: about a third)."""
+        texts = [normalize(_URL.sub(" ", e.answer)[:ANSWER_INDEX_CHARS]) for e in entries]
+        if len(texts) < _PARALLEL_FROM:
+            return [self.analyse(t) for t in texts]
+        with ThreadPoolExecutor(2, thread_name_prefix="faq-load") as pool:
+            return list(pool.map(self.analyse, texts, chunksize=64))
+
+    def _add(self, entry: Entry, answer_words: list[Word]) -> None:
+        indexed = _IndexedEntry(entry)
+        question_words: list[Word] = []
+        for text in (entry.question, *entry.alternates):
+            phrasing = self.analyse(normalize(text))
+            for w in phrasing:
+                if w.groups:
+                    self._groups_seen.setdefault(w.term, set()).update(w.groups)
+            if phrasing:
+                indexed.phrasings.append(_Phrasing(phrasing, sound=_sound(text)))
+            question_words.extend(phrasing)
+        for text in (entry.label, *entry.keywords):
+            question_words.extend(self.analyse(normalize(text)))
+        self._bm25_docs.append(_bm25_tokens(question_words) * _BM25_QUESTION_REPEAT + _bm25_tokens(answer_words))
+        indexed.question_terms, indexed.question_parts = _terms(question_words)
+        answer_terms, answer_parts = _terms(answer_words)
+        indexed.answer_terms = answer_terms - indexed.question_terms
+        indexed.answer_parts = answer_parts - indexed.question_terms - indexed.question_parts
+        number = len(self.entries)
+        self.entries.append(indexed)
+        for key, terms in (
+            ("question", indexed.question_terms),
+            ("question_part", indexed.question_parts),
+            ("answer", indexed.answer_terms),
+            ("answer_part", indexed.answer_parts),
+        ):
+            for term in terms:
+                self.postings[key][term].append(number)
+
+    def _known(self, term: str) -> bool:
+        return term in self._idf
+
+    def _learn_readings(self) -> None:
+        """Readings of the FAQ's words: for voice-input hiragana and for misspelt words."""
+        self._term_by_reading: dict[str, str] = {}
+        self._noun_by_reading: dict[str, str] = {}
+        nouns: set[str] = set(self.lexicon.canonicals)
+        for indexed in self.entries:
+            for phrasing in indexed.phrasings:
+                nouns.update(w.term for w in phrasing.words if w.noun)
+        # Frequent words win a shared reading: 交付 before 公布.
+        for term in sorted(self._idf, key=lambda t: (self._idf[t], t)):
+            sound = fold_reading(reading(term))
+            if len(sound) >= 2:
+                self._term_by_reading.setdefault(sound, term)
+                if term in nouns and len(sound) >= _SPOT_MIN:
+                    self._noun_by_reading.setdefault(sound, term)
+        for spelling, canonical in self.lexicon.spellings.items():
+            sound = fold_reading(reading(spelling))
+            if len(sound) >= _SPOT_MIN:
+                self._noun_by_reading.setdefault(sound, canonical)
+        self._readings = list(self._term_by_reading)
+        # Sudachi's synonym groups of the FAQ's words: a resident's word the FAQ never uses
+        # stands for the FAQ's word of the same group (費用 for 手数料, ケータイ for 携帯電話).
+        self._term_by_group: dict[int, str] = {}
+        for term, groups in sorted(self._groups_seen.items(), key=lambda item: (self._idf.get(item[0], 99), item[0])):
+            for group in groups:
+                self._term_by_group.setdefault(group, term)
+        # The same unknown word comes back (every sentence of a long message, every resident).
+        self._corrections: dict[str, str | None] = {}
+
+    # -- reading a question ---------------------------------------------------------------
+    def _spot_kana(self, text: str) -> str:
+        """Write hiragana runs that sound like FAQ words with those words."""
+        out: list[str] = []
+        i = 0
+        while i < len(text):
+            if not is_hiragana(text[i]):
+                out.append(text[i])
+                i += 1
+                continue
+            j = i
+            while j < len(text) and is_hiragana(text[j]):
+                j += 1
+            out.append(self._spot_run(text[i:j]))
+            i = j
+        return "".join(out)
+
+    def _spot_run(self, run: str) -> str:
+        if len(run) < _SPOT_MIN:
+            return run
+        out: list[str] = []
+        i = 0
+        while i < len(run):
+            stem = next((s for s in kana_stems() if run.startswith(s, i)), None)
+            if stem is not None:
+                out.append(kana_stems()[stem])
+                i += len(stem)
+                continue
+            for end in range(min(len(run), i + _SPOT_MAX), i + _SPOT_MIN - 1, -1):
+                term = self._noun_by_reading.get(fold_reading(run[i:end]))
+                if term is not None and len(fold_reading(run[i:end])) >= _SPOT_MIN:
+                    out.append(term)
+                    i = end
+                    break
+            else:
+                out.append(run[i])
+                i += 1
+        return "".join(out)
+
+    def _correct(self, word: Word) -> Word:
+        """A word the FAQ never uses, replaced by an FAQ word that sounds (almost) the same."""
+        if self._known(word.term) or any(self._known(p) for p in word.parts):
+            return word
+        synonym = next((self._term_by_group[g] for g in word.groups if g in self._term_by_group), None)
+        if synonym is not None:
+            return Word(synonym, (), word.noun)
+        if zipf(word.term) >= _CORRECTABLE_BELOW_ZIPF:
+            # An everyday word is what the resident meant (取る is not a misspelt 撮る).
+            return word
+        if word.term in self._corrections:
+            term = self._corrections[word.term]
+        else:
+            sound = fold_reading(reading(word.term))
+            term = self._term_by_reading.get(sound)
+            if term is None and len(sound) >= 4 and self._readings:
+                best = process.extractOne(sound, self._readings, scorer=fuzz.ratio, score_cutoff=84)
+                if best is not None:
+                    term = self._term_by_reading[best[0]]
+            if len(self._corrections) >= _CORRECTIONS_KEPT:  # residents' words are endless: keep it bounded
+                self._corrections.clear()
+            self._corrections[word.term] = term
+        return Word(term, (), word.noun) if term else word
+
+    def read_question(self, text: str) -> list[Word]:
+        return [self._correct(w) for w in self.analyse(self._spot_kana(text))]
+
+    # -- scoring --------------------------------------------------------------------------
+    def _weight(self, term: str) -> float:
+        weight = self._idf.get(term)
+        if weight is not None:
+            return weight
+        weight = self._unseen_weights.get(term)
+        if weight is None:
+            if self._is_foreign(term):
+                weight = self._unseen_idf * _FOREIGN_BOOST
+            else:
+                weight = self._unseen_idf * _general_rarity(term)
+            if len(self._unseen_weights) >= _CORRECTIONS_KEPT:
+                self._unseen_weights.clear()
+            self._unseen_weights[term] = weight
+        return weight
+
+    def _is_foreign(self, term: str) -> bool:
+        # 運転免許証 is another counter's word because it holds 運転免許 (a kana word like
+        # がん is matched whole only: it hides inside too many other words).
+        return term in self._foreign or any(
+            word in term for word in self._foreign if len(word) > 1 and not all(is_hiragana(c) for c in word)
+        )
+
+    def _word_credit(self, word: Word) -> dict[int, float]:
+        """How well each entry covers one word of the question, 0 to 1."""
+        credit: dict[int, float] = defaultdict(float)
+        if word.parts:
+            weights = [self._weight(p) for p in word.parts]
+            total = sum(weights)
+            for field_name, scale in _PART_FIELDS:
+                for part, weight in zip(word.parts, weights):
+                    for number in self.postings[field_name].get(part, ()):
+                        credit[number] = max(credit[number], 0.0) + scale * _PART_CREDIT * weight / total
+        for field_name, value in _WHOLE_FIELDS:
+            for number in self.postings[field_name].get(word.term, ()):
+                credit[number] = max(credit[number], value)
+        return credit
+
+    def _covered(self, word: Word, terms: set[str], parts: set[str]) -> float:
+        if word.term in terms:
+            return 1.0
+        best = _AS_PART_CREDIT if word.term in parts else 0.0
+        if word.parts:
+            weights = [self._weight(p) for p in word.parts]
+            found = sum(w for p, w in zip(word.parts, weights) if p in terms or p in parts)
+            best = max(best, _PART_CREDIT * found / sum(weights))
+        return best
+
+    def _score_all(self, question: list[Word]) -> dict[int, tuple[float, float]]:
+        """Entry → (score, coverage): the coverage score fused with BM25 for ranking, and the
+        coverage score alone, which says how much of the question the entry really holds."""
+        if not question:
+            return {}
+        coverage = self._coverage_all(question)
+        bm25 = self._bm25.scores(_bm25_tokens(question)) if _BM25_SHARE else {}
+        if not bm25:
+            return {n: (c, c) for n, c in coverage.items()}
+        best = max(bm25.values())
+        fused = {}
+        for number in set(coverage) | set(sorted(bm25, key=bm25.__getitem__, reverse=True)[:_SHORTLIST]):
+            covered = coverage.get(number, 0.0)
+            fused[number] = ((1 - _BM25_SHARE) * covered + _BM25_SHARE * 100.0 * bm25.get(number, 0.0) / best, covered)
+        return fused
+
+    def _coverage_all(self, question: list[Word]) -> dict[int, float]:
+        asked, asked_parts = _terms(question)
+        weights = [self._weight(w.term) for w in question]
+        total = sum(weights)
+        said: dict[int, float] = defaultdict(float)
+        for word, weight in zip(question, weights):
+            for number, credit in self._word_credit(word).items():
+                said[number] += weight * min(credit, 1.0) / total
+        # Only entries that could still reach the top need the costlier phrasing check.
+        shortlist = sorted(said, key=said.__getitem__, reverse=True)[:_SHORTLIST]
+        scores = {}
+        for number in shortlist:
+            meant = max((self._phrasing_covered(p, asked, asked_parts) for p in self.entries[number].phrasings), default=0.0)
+            scores[number] = 100.0 * (_QUERY_SIDE * said[number] + (1 - _QUERY_SIDE) * meant)
+        return scores
+
+    def _phrasing_covered(self, phrasing: _Phrasing, asked: set[str], asked_parts: set[str]) -> float:
+        if not phrasing.total:
+            return 0.0
+        return sum(w * self._covered(word, asked, asked_parts) for word, w in zip(phrasing.words, phrasing.weights)) / phrasing.total
+
+    def rank(self, text: str, limit: int = MAX_CANDIDATES) -> list[tuple[Entry, float]]:
+        """Entries best first with their scores; a long message is also read sentence by sentence."""
+        return [(self.entries[n].entry, round(score, 1)) for n, score, _ in self._ranked(text)[:limit]]
+
+    def read(self, text: str) -> list[Word]:
+        """The words the matcher reads in a message, as :meth:`rank` reads them."""
+        return self.read_question(self._prepared(text))
+
+    def _prepared(self, text: str) -> str:
+        typed = text
+        text = normalize(text)[:MAX_QUERY_CHARS]
+        if _HALF_WIDTH_KANA.search(typed) and not _KANJI_OR_HIRAGANA.search(text):
+            # An old phone's half-width katakana spells every word, verbs too: read it as kana.
+            text = to_hiragana(text)
+        return text
+
+    def _ranked(self, typed: str) -> list[tuple[int, float, float]]:
+        """(entry number, score, coverage), best first."""
+        text = self._prepared(typed)
+        whole = self.read_question(text)
+        best = self._score_all(whole)
+        sentences = [s for s in _SENTENCE_END.split(text) if s.strip() and s.strip() != text][:MAX_SENTENCES]
+        if len(sentences) > 1:
+            whole_weight = sum(self._weight(w.term) for w in whole) or 1.0
+            for sentence in sentences:
+                question = self.read_question(sentence)
+                # A sentence that carries little of the message cannot outbid the message:
+                # 「使えるようにしたいです」 alone matches too much.
+                share = sum(self._weight(w.term) for w in question) / whole_weight
+                factor = _SENTENCE_FLOOR + (1 - _SENTENCE_FLOOR) * min(1.0, share)
+                for number, (score, covered) in self._score_all(question).items():
+                    if score * factor > best.get(number, (0.0, 0.0))[0]:
+                        best[number] = (score * factor, covered * factor)
+        ordered = sorted(((n, sc, cov) for n, (sc, cov) in best.items()), key=lambda item: (-item[1], item[0]))
+        return self._break_ties(ordered, typed)
+
+    def _break_ties(self, ordered: list[tuple[int, float, float]], typed: str) -> list[tuple[int, float, float]]:
+        """Close calls: the entry whose phrasing reads most like the message goes first.
+
+        Near-duplicate entries (カードの更新 / 電子証明書の更新) share their words; how the
+        resident put it, letter by letter, tells them apart.
+        """
+        if not ordered or ordered[0][1] < _TIE_MIN:
+            return ordered
+        lead = ordered[0][1]
+        close = [(n, s, c) for n, s, c in ordered[:6] if lead - s < _TIE_RANGE]
+        if len(close) < 2:
+            return ordered
+        sound = _sound(typed[:MAX_QUERY_CHARS])
+        rescored = []
+        for number, score, covered in close:
+            alike = max((fuzz.ratio(sound, p.sound) for p in self.entries[number].phrasings), default=0.0)
+            # A penalty, not a bonus: scores stay within 0–100 and two entries at 100 still part.
+            rescored.append((number, score - _TIE_PENALTY * (1 - alike / 100), covered))
+        return sorted(rescored, key=lambda item: (-item[1], item[0])) + ordered[len(close):]
+
+    def match(self, text: str) -> Match:
+        """Decide between one answer, a few choices and none."""
+        return self._decide(text, self._ranked(text))
+
+    def explain(self, text: str, limit: int = MAX_CANDIDATES) -> Explanation:
+        """Why :meth:`match` decides as it does: the words read, their weights, the top
+        entries' scores with the phrasing each matched best, and the rule that decided."""
+        ranked = self._ranked(text)
+        read = self.read(text)
+        asked, asked_parts = _terms(read)
+        words = tuple(WordWeight(w.term, round(self._weight(w.term), 2), self._word_kind(w.term)) for w in read)
+        candidates = []
+        for number, score, covered in ranked[:limit]:
+            indexed = self.entries[number]
+            phrasings = [(self._phrasing_covered(p, asked, asked_parts), i) for i, p in enumerate(indexed.phrasings)]
+            best, index = max(phrasings, default=(0.0, 0))
+            texts = (indexed.entry.question, *indexed.entry.alternates)
+            candidates.append(
+                ExplainedCandidate(indexed.entry.id, round(score, 1), round(covered, 1), texts[index] if index < len(texts) else "", round(100 * best, 1))
+            )
+        return Explanation(self._decide(text, ranked), words, tuple(candidates), self.calibration)
+
+    def _word_kind(self, term: str) -> str:
+        if term in self._idf:
+            return "faq"
+        if self._is_foreign(term):
+            return "other-service"
+        return f"FAQ にないことば（ふだんの使われ方 zipf {zipf(term):.1f}: 大きいほどよく使う語で、軽い）"
+
+    def _decide(self, query: str, ranked: list[tuple[int, float, float]]) -> Match:
+        kind = smalltalk_kind(normalize(query))
+        candidates = tuple(Candidate(self.entries[n].entry.id, self.entries[n].entry.question, round(s, 1)) for n, s, _ in ranked[:MAX_CANDIDATES])
+        top = candidates[0].score if candidates else 0.0
+        if kind is not None:
+            return Match(query, "none", None, top, candidates, smalltalk=kind, rule="smalltalk")
+        rule = self.calibration.rule(ranked)
+        if rule.startswith("answer"):
+            return Match(query, "answer", candidates[0].id, top, candidates, rule=rule)
+        if rule.startswith("choices"):
+            return Match(query, "choices", None, top, candidates, rule=rule)
+        return Match(query, "none", None, top, candidates, rule=rule)
+
+    def choices(self, match: Match) -> list[Candidate]:
+        """The candidates worth a button: close enough to the best one."""
+        return [c for c in match.candidates[:MAX_CHOICES] if c.score >= match.score - CHOICES_SPREAD]
+
+
+@dataclass(frozen=True)
+class WordWeight:
+    term: str
+    weight: float
+    kind: str  # "faq", "other-service", or how common a word the FAQ lacks is
+
+
+@dataclass(frozen=True)
+class ExplainedCandidate:
+    id: str
+    score: float
+    coverage: float
+    phrasing: str  # the entry's question or alternate closest to the message
+    phrasing_covered: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    match: Match
+    words: tuple[WordWeight, ...]
+    candidates: tuple[ExplainedCandidate, ...]
+    calibration: "Calibration"
+
+    def lines(self) -> list[str]:
+        """The explanation as staff read it (``bot ask --explain``)."""
+        c = self.calibration
+        out = ["── なぜこの返事か ──", "読んだことば（重み）:"]
+        out += [f"  {w.term}  {w.weight}  {_KIND_LABELS.get(w.kind, w.kind)}" for w in self.words] or ["  （ことばが読めませんでした）"]
+        out.append("候補（点数 = ことばの一致と BM25 を合わせたもの、一致 = 質問のことばをどれだけ含むか）:")
+        for n, cand in enumerate(self.candidates, 1):
+            out.append(f"  {n}. {cand.id}  点数 {cand.score}  一致 {cand.coverage}")
+            out.append(f"     いちばん近い言い方: 「{cand.phrasing}」（その言い方のことばの {cand.phrasing_covered}% が質問にある）")
+        out.append(f"決め方: {self.match.rule}")
+        out.append(
+            f"この FAQ の基準（1件あたりの言い方 {c.phrasings_per_entry}）: 答える = 点数 ≥ {c.answer_threshold}・2位との差 ≥ {c.answer_margin}"
+            f"・一致 ≥ {c.answer_coverage}・点数 + {c.lead_weight} × 差 ≥ {c.confidence}、候補を出す = 一致 ≥ {c.choices_coverage}"
+        )
+        return out
+
+
+_KIND_LABELS = {"faq": "FAQ のことば", "other-service": "ほかの窓口のことば（重い）"}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Where this FAQ's answer / choices / none boundaries lie.
+
+    Scores run higher, and a lead means more, when staff wrote many phrasings per entry (the
+    shipped FAQ: about 4) than when an entry has only its question (a city's web FAQ: about
+    1.3), so the boundaries move with the FAQ's phrasings per entry between the two settings
+    measured on such FAQs (SPARSE_* at 1.3 or fewer, RICH_* at 4 or more).
+    """
+
+    phrasings_per_entry: float
+    answer_threshold: float
+    answer_margin: float
+    answer_coverage: float
+    lead_weight: float
+    confidence: float
+    choices_coverage: float
+
+    @classmethod
+    def for_faq(cls, phrasings_per_entry: float) -> "Calibration":
+        span = (min(max(phrasings_per_entry, SPARSE_PHRASINGS), RICH_PHRASINGS) - SPARSE_PHRASINGS) / (RICH_PHRASINGS - SPARSE_PHRASINGS)
+
+        def between(sparse: float, rich: float) -> float:
+            return round(sparse + (rich - sparse) * span, 1)
+
+        return cls(
+            round(phrasings_per_entry, 2),
+            answer_threshold=between(*ANSWER_THRESHOLD),
+            answer_margin=between(*ANSWER_MARGIN),
+            answer_coverage=between(*ANSWER_COVERAGE),
+            lead_weight=between(*LEAD_WEIGHT),
+            confidence=between(*CONFIDENCE),
+            choices_coverage=between(*CHOICES_COVERAGE),
+        )
+
+    def rule(self, ranked: list[tuple[int, float, float]]) -> str:
+        """The rule that decides, named as ``bot ask --explain`` shows it."""
+        if not ranked:
+            return "none: no entry shares a word with the question"
+        _, top, covered = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+        lead = top - runner_up
+        confidence = top + self.lead_weight * lead
+        if top >= self.answer_threshold and lead >= self.answer_margin and covered >= self.answer_coverage and confidence >= self.confidence:
+            return (
+                f"answer: score {top:.1f} ≥ {self.answer_threshold}, lead {lead:.1f} ≥ {self.answer_margin}, "
+                f"coverage {covered:.1f} ≥ {self.answer_coverage}, score + {self.lead_weight} × lead = {confidence:.1f} ≥ {self.confidence}"
+            )
+        if covered >= self.choices_coverage:
+            return f"choices: coverage {covered:.1f} ≥ {self.choices_coverage}, but not sure enough to answer"
+        return f"none: coverage {covered:.1f} < {self.choices_coverage} and no confident answer"
+
+
+class _Bm25:
+    """Okapi BM25 over entries' words: term frequency and entry length, which the coverage
+    score ignores, so that a long answer about the topic outranks a passing mention."""
+
+    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75):
+        self.k1, self.b = k1, b
+        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        self.lengths = [len(d) for d in docs]
+        self.average = (sum(self.lengths) / len(docs)) if docs else 1.0
+        for number, doc in enumerate(docs):
+            counts: dict[str, int] = defaultdict(int)
+            for token in doc:
+                counts[token] += 1
+            for token, count in counts.items():
+                self.postings[token].append((number, count))
+        n = len(docs)
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+
+    def scores(self, query: list[str]) -> dict[int, float]:
+        out: dict[int, float] = defaultdict(float)
+        for token in set(query):
+            idf = self.idf.get(token)
+            if idf is None:
+                continue
+            for number, count in self.postings[token]:
+                norm = self.k1 * (1 - self.b + self.b * self.lengths[number] / self.average)
+                out[number] += idf * count * (self.k1 + 1) / (count + norm)
+        return out
+
+
+def _bm25_tokens(analysed: list[Word]) -> list[str]:
+    tokens: list[str] = []
+    for w in analysed:
+        tokens.append(w.term)
+        tokens.extend(w.parts)
+    return tokens
+
+
+def _general_rarity(term: str) -> float:
+    """A word the FAQ never uses, as a share of the FAQ's rarest word's weight: everyday
+    Japanese (大丈夫) weighs little, a rare word (老眼) as much as the rarest FAQ word."""
+    share = (_COMMON_ZIPF - zipf(term)) / (_COMMON_ZIPF - _RARE_ZIPF)
+    return min(_UNSEEN_BOOST, max(_UNSEEN_FLOOR, share))
+
+
+def _sound(text: str) -> str:
+    return to_hiragana(normalize(text)).replace(" ", "")
+
+
+def _terms(analysed: list[Word]) -> tuple[set[str], set[str]]:
+    """Whole words, and the parts of compounds that are not also whole words."""
+    whole = {w.term for w in analysed}
+    parts = {p for w in analysed for p in w.parts} - whole
+    return whole, parts

@@ -1,0 +1,95 @@
+"""End to end, the inputs of issue 10 through the real gunicorn server and the fake Messaging API:
+numbers residents should not have sent are masked and kept nowhere; odd input gets an answer
+and never a traceback."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+import line_events as ev
+from bot.cli import cli
+from bot.privacy import MY_NUMBER_MASK
+from conftest import SHIPPED_FAQ
+from fake_line import reply_problems
+from test_line_service import send, texts
+
+pytestmark = pytest.mark.e2e
+
+WARNING = "マイナンバー（12けたの番号）は、ここに送らないでください"
+MY_NUMBERS = ["4829  1736  5026", "4829 - 1736 - 5027", "4829/1736/5028", "4829,1736,5030", "4829_1736_5031",
+              "四八二九一七三六五〇二九", "番号は4829で、次が1736、最後は5032です", "４８２９　１７３６　５０３３"]
+OTHER_SECRETS = ["090 - 3141 - 5934", "+81 90 3141 5935", "hanako@localhost", "山田はなこ@example.jp",
+                 "暗証番号 7 3 9 5", "暗証番号を忘れました。たぶん番号は7396です", "パスワードはSakura2024です"]
+KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+
+
+def secret_forms(secret: str) -> set[str]:
+    """What must not be found anywhere: the text as typed, its digits, each group of 4 or more
+    digits, and the address and its local part."""
+    normal = unicodedata.normalize("NFKC", secret).translate(KANJI_DIGITS)
+    forms = {secret, normal}
+    digits = "".join(c for c in normal if c.isdigit())
+    if len(digits) >= 4:
+        forms |= {digits, digits[-4:]} | set(re.findall(r"\d{4,}", normal))
+    if "@" in normal:
+        forms |= {re.sub(r"^.*?([^\s:]+@\S+?)(?:です)?$", r"\1", normal), normal.split("@")[0].split()[-1]}
+    if "Sakura2024" in secret:
+        forms.add("Sakura2024")
+    return forms
+
+
+def found_in(data: bytes, form: str) -> bool:
+    """``form`` in ``data``, except inside the hex of a pseudonym (32 hex digits may hold any 4 digits)."""
+    return re.search(rb"(?<![0-9a-f])" + re.escape(form.encode()) + rb"(?![0-9a-f])", data) is not None
+
+
+def stored_bytes(server) -> bytes:
+    """Every byte of the SQLite database, its -wal and -shm files included."""
+    database = Path(server.env["DATABASE_URL"].removeprefix("sqlite:///"))
+    return b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+
+
+def report_csv(server, tmp_path: Path) -> bytes:
+    from click.testing import CliRunner
+
+    target = tmp_path / "report.csv"
+    result = CliRunner().invoke(cli, ["report", "--faq", str(SHIPPED_FAQ), "--database", server.env["DATABASE_URL"],
+                                      "--csv", str(target)])
+    assert result.exit_code == 0, result.output
+    return target.read_bytes() + result.output.encode()
+
+
+@pytest.mark.parametrize("number", MY_NUMBERS)
+def test_a_my_number_in_any_typing_is_answered_with_the_warning(server, fake_api, number):
+    request = send(server, fake_api, ev.text(f"マイナンバーは {number} です"))
+    assert texts(request).startswith(WARNING)
+
+
+@pytest.mark.parametrize("secret", OTHER_SECRETS)
+def test_a_phone_address_or_pin_gets_a_normal_reply(server, fake_api, secret):
+    request = send(server, fake_api, ev.text(f"マイナンバーカードをなくした。{secret}"))
+    assert reply_problems(request["body"]) == []
+    assert not texts(request).startswith(WARNING)
+
+
+def test_nothing_of_the_numbers_is_kept_in_the_database_the_log_or_the_report(server, fake_api, tmp_path):
+    for secret in MY_NUMBERS + OTHER_SECRETS:
+        # Alone (so it lands among the unanswered questions of the report) and inside a question.
+        for message in (secret, f"マイナンバーカードをなくした。{secret}に連絡ください"):
+            assert reply_problems(send(server, fake_api, ev.text(message))["body"]) == []
+    places = {"database": stored_bytes(server), "log": server.log().encode(), "report CSV": report_csv(server, tmp_path)}
+    assert "[メール]".encode() in places["database"] and "[暗証番号]".encode() in places["database"]
+    for secret in MY_NUMBERS + OTHER_SECRETS:
+        for form in secret_forms(secret):
+            for place, data in places.items():
+                assert not found_in(data, form), f"{form!r} of {secret!r} found in the {place}"
+    assert MY_NUMBER_MASK.encode() not in places["database"]  # a message with a My Number is not logged at all
+
+
+def test_no_traceback_in_the_server_log(server, fake_api):
+    send(server, fake_api, ev.text("メニュー"))
+    assert "Traceback" not in server.log()
