@@ -15,7 +15,7 @@ from .config import ServerConfig
 from .line.delivery import Dispatcher, ReplySender
 from .content.source import FaqSource
 from .dialogue.replies import Responder
-from .health import WriteProbe, health_status
+from .line.health import WriteProbe, health_status
 from .storage import Storage
 
 

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 import line_events as ev
-from bot.health import ReplyOutcomes
+from bot.line.health import ReplyOutcomes
 from conftest import server_env
 
 

@@ -19,7 +19,7 @@ from urllib3.exceptions import HTTPError as TransportError
 
 from ..dialogue.conversation import Conversation
 from ..content.source import FaqSource
-from ..health import ReplyOutcomes
+from .health import ReplyOutcomes
 from .api import messaging_api
 from .messages import line_messages
 from ..storage import Storage

@@ -15,7 +15,7 @@ from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from .storage import Storage
+from ..storage import Storage
 
 # The write probe gets this long; with the JSON around it /healthz answers well within 2 s.
 PROBE_DEADLINE_SECONDS = 1.5
