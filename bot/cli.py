@@ -351,7 +351,8 @@ def secret_key() -> None:
 @cli.command()
 @faq_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT") or 8000), show_default="PORT or 8000",
+              help="Port to listen on.")
 def serve(faq_dir: Path, host: str, port: int) -> None:
     """Run the webhook on a development server (production: gunicorn, see the Procfile).
 

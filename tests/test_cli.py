@@ -106,9 +106,11 @@ def checked_on_2026_12_01(monkeypatch):
     monkeypatch.setattr(bot.content.loader, "now", lambda: dt.datetime(2026, 12, 1, 9, tzinfo=JST))
 
 
-def test_check_sound_folder(runner, checked_on_2026_12_01):
+def test_check_sound_folder(runner, faq, checked_on_2026_12_01):
     result = run(runner, "check", "--faq", str(SHIPPED_FAQ))
-    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、87件の質問に問題はありません。\nOK: スマホ教室の予定 12件（classes.csv）に問題はありません。\n")
+    assert (result.exit_code, result.output) == (0, (
+        f"OK: {len(faq.categories)}カテゴリ、{len(faq.entries)}件の質問に問題はありません。\n"
+        f"OK: スマホ教室の予定 {len(faq.classes)}件（classes.csv）に問題はありません。\n"))
 
 
 def test_check_prints_warnings_and_still_exits_0(runner, small_faq, checked_on_2026_12_01):
