@@ -21,9 +21,9 @@ sys.path.insert(0, str(HERE.parent))
 
 import localgov  # noqa: E402
 
+from bot.content.loader import load_faq  # noqa: E402
 from bot.engine.analysis import words  # noqa: E402
 from bot.engine.evaluation import read_questions  # noqa: E402
-from bot.content.loader import load_faq  # noqa: E402
 from bot.engine.matcher import Matcher  # noqa: E402
 
 

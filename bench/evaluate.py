@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import localgov
+
 from bot.content.loader import load_faq
 from bot.engine.evaluation import evaluate, format_report, read_questions
 from bot.engine.matcher import Matcher

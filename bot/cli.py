@@ -12,7 +12,13 @@ import click
 from .config import DEFAULT_DATABASE_URL
 from .content.loader import check_faq, faq_warnings, load_faq
 from .dialogue.replies import Reply, Responder
-from .errors import BotError, UnknownClass, problem_lines
+from .errors import BotError, MissingExtra, UnknownClass, problem_lines
+
+# The extra of pyproject.toml that brings each optional package (the base install has none).
+EXTRA_OF = {
+    "flask": "server", "werkzeug": "server", "gunicorn": "server", "linebot": "server", "urllib3": "server",
+    "cryptography": "server", "argon2": "server", "PIL": "richmenu", "psycopg": "postgres",
+}
 
 
 def default_faq_dir() -> str:
@@ -64,7 +70,13 @@ class _BotGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except ModuleNotFoundError as error:
+                top = (error.name or "").split(".")[0]
+                if top not in EXTRA_OF:
+                    raise
+                raise MissingExtra(top, EXTRA_OF[top]) from None
         except BotError as error:
             for line in error.lines():
                 click.echo(line, err=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from .errors import BadSecretKey, MissingSecretKey, MissingSetting
 
@@ -62,7 +62,7 @@ class ServerConfig:
             raise MissingSecretKey()
 
     @classmethod
-    def from_environ(cls, environ: Mapping[str, str] | None = None) -> "ServerConfig":
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> ServerConfig:
         """Settings from ``environ`` (default ``os.environ``); :class:`MissingSetting` names a gap."""
         env = os.environ if environ is None else environ
         for name in REQUIRED:

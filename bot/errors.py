@@ -114,6 +114,18 @@ class BadSecretKey(BotError):
         super().__init__("BOT_SECRET_KEY の「hex:」のあとが16進数ではありません — bot secret-key が出した値をそのまま入れてください")
 
 
+class MissingExtra(BotError):
+    """Raised when a command needs a package of an optional extra that is not installed;
+    names the pip command that installs it."""
+
+    def __init__(self, module: str, extra: str):
+        self.module, self.extra = module, extra
+        super().__init__(
+            f"このコマンドには追加のパッケージ（{module}）が必要です — pip install -e '.[{extra}]' を実行してください"
+            f"（this command needs the '{extra}' extra: pip install -e '.[{extra}]'）"
+        )
+
+
 class FontNotFound(BotError):
     """Raised when the rich menu is to be drawn and no font that can draw Japanese is given or installed."""
 

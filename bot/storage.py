@@ -12,12 +12,11 @@ cannot be a row id are answered as "not found" before they reach the database.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
-from pathlib import Path
-
-import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import (
     Boolean,

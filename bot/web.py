@@ -12,9 +12,9 @@ from linebot.v3.webhook import WebhookParser
 
 from . import __version__
 from .config import ServerConfig
-from .line.delivery import Dispatcher, ReplySender
 from .content.source import FaqSource
 from .dialogue.replies import Responder
+from .line.delivery import Dispatcher, ReplySender
 from .line.health import WriteProbe, health_status
 from .storage import Storage
 
@@ -86,7 +86,7 @@ def _plain_error(error):
 
 
 def _iso(moment: float | None) -> str | None:
-    return dt.datetime.fromtimestamp(moment, dt.timezone.utc).isoformat(timespec="seconds") if moment else None
+    return dt.datetime.fromtimestamp(moment, dt.UTC).isoformat(timespec="seconds") if moment else None
 
 
 def healthz():

@@ -5,8 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.content.loader import load_faq
-from bot.engine.matcher import Matcher
 from bot.dialogue.replies import Responder
+from bot.engine.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_FAQ = ROOT / "faq"

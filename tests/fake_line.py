@@ -86,7 +86,7 @@ class FakeLineApi:
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
-    def start(self) -> "FakeLineApi":
+    def start(self) -> FakeLineApi:
         self._thread.start()
         return self
 

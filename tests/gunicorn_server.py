@@ -32,7 +32,7 @@ class GunicornServer:
         self.env = {**os.environ, **env, "BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers)}
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> "GunicornServer":
+    def start(self, timeout: float = 60.0) -> GunicornServer:
         self._log = open(self.log_path, "wb")
         command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "bot.web:create_app()"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)

@@ -2,13 +2,13 @@
 
 import datetime as dt
 
+import line_events as ev
 import pytest
 from linebot.v3.webhook import WebhookParser
 
-import line_events as ev
 from bot.clock import JST
-from bot.dialogue.conversation import Conversation
 from bot.content.loader import load_faq
+from bot.dialogue.conversation import Conversation
 from bot.dialogue.replies import Responder
 from bot.storage import Storage
 from bot.user_ids import UserIdBox

@@ -6,14 +6,14 @@ import datetime as dt
 import json
 import threading
 
-import pytest
-
 import line_events as ev
-from bot.clock import JST
+import pytest
 from conftest import server_env
 from fake_line import reply_problems
 from gunicorn_server import GunicornServer
 from test_line_service import post, send, texts
+
+from bot.clock import JST
 
 pytestmark = pytest.mark.e2e
 

@@ -4,8 +4,8 @@ import pytest
 
 from bot.classes.search import ScheduleRequest, find_classes, schedule_request
 from bot.clock import JST
-from bot.content.schedule import parse_classes
 from bot.content.loader import check_faq, load_faq
+from bot.content.schedule import parse_classes
 
 HEADER = "NO,イベント名,開始日,開始時間,終了時間,場所名称,定員,参加申込終了日,参加申込方法\n"
 ROWS = """\

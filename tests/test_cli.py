@@ -2,15 +2,16 @@
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 
 import pytest
+from conftest import ROOT, SHIPPED_FAQ
 
 import bot.content.loader
 from bot.cli import cli
 from bot.clock import JST
-from conftest import ROOT, SHIPPED_FAQ
 
 
 def run(runner, *args, input=None):
@@ -235,3 +236,41 @@ def test_staff_add_refuses_a_name_with_spaces(runner, tmp_path):
                            input="sakura-desk-2026\n")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith("名前は英数字で始まり")
+
+
+SERVER_AND_RICHMENU = "flask,werkzeug,gunicorn,linebot,urllib3,cryptography,argon2,PIL,psycopg,noto_cjk_sans_jp_bold"
+
+
+def without(modules: str, tmp_path, *args, input=None, cwd=ROOT):
+    """Run ``python -m bot`` as on a base install: importing any of ``modules`` fails."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import os, sys\n"
+        "BLOCKED = set(os.environ['BOT_TEST_BLOCKED'].split(','))\n"
+        "class Blocker:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in BLOCKED:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Blocker())\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "BOT_TEST_BLOCKED": modules}
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=cwd, env=env, input=input)
+
+
+def test_the_base_install_is_enough_for_the_desk_commands(tmp_path):
+    assert without(SERVER_AND_RICHMENU, tmp_path, "check", "--faq", str(SHIPPED_FAQ)).returncode == 0
+    asked = without(SERVER_AND_RICHMENU, tmp_path, "ask", "--faq", str(SHIPPED_FAQ), "予約の確認")
+    assert (asked.returncode, asked.stdout.splitlines()[0]) == (0, "申し込んでいる教室はありません。")
+    chat = without(SERVER_AND_RICHMENU, tmp_path, "chat", "--faq", str(SHIPPED_FAQ), input="メニュー\nおわり\n")
+    assert chat.returncode == 0 and "聞きたいことをえらんでください。" in chat.stdout
+    database = f"sqlite:///{tmp_path}/b.sqlite3"
+    assert without(SERVER_AND_RICHMENU, tmp_path, "report", "--faq", str(SHIPPED_FAQ), "--database", database).returncode == 0
+    assert without(SERVER_AND_RICHMENU, tmp_path, "faq", "export", "--faq", str(SHIPPED_FAQ), str(tmp_path / "f.xlsx")).returncode == 0
+
+
+def test_a_command_whose_extra_is_missing_names_the_pip_command(tmp_path):
+    served = without("flask,werkzeug", tmp_path, "serve", "--faq", str(SHIPPED_FAQ))
+    assert (served.returncode, served.stderr) == (1, "このコマンドには追加のパッケージ（flask）が必要です — pip install -e '.[server]' を実行してください"
+                                                     "（this command needs the 'server' extra: pip install -e '.[server]'）\n")
+    drawn = without("PIL", tmp_path, "richmenu", "--faq", str(SHIPPED_FAQ), "--save", str(tmp_path / "m.png"))
+    assert (drawn.returncode, drawn.stdout) == (1, "")
+    assert drawn.stderr == ("このコマンドには追加のパッケージ（PIL）が必要です — pip install -e '.[richmenu]' を実行してください"
+                            "（this command needs the 'richmenu' extra: pip install -e '.[richmenu]'）\n")

@@ -13,4 +13,4 @@ def test_weekday_names_start_on_monday():
 
 
 def test_a_utc_evening_is_the_next_day_in_japan():
-    assert dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.timezone.utc).astimezone(JST).date() == dt.date(2026, 12, 2)
+    assert dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC).astimezone(JST).date() == dt.date(2026, 12, 2)

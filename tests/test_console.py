@@ -5,22 +5,22 @@ from __future__ import annotations
 import html
 import io
 import logging
-import shutil
 import re
+import shutil
 import time
 
 import pytest
+from conftest import server_env
 from openpyxl import load_workbook
+from staff_console import OTHER_PASSWORD, PASSWORD, console_env, csrf_of, sign_in, token
 
 from bot.content.excel import import_workbook
 from bot.content.loader import check_faq, load_faq
-from bot.errors import WorkbookError
 from bot.dialogue.replies import Responder
+from bot.errors import WorkbookError
 from bot.staff.console import auth
 from bot.staff.console.accounts import add_account
 from bot.staff.console.blueprint import UPLOAD_LIMIT
-from conftest import server_env
-from staff_console import OTHER_PASSWORD, PASSWORD, console_env, csrf_of, sign_in, token
 
 # Values for the blueprint's URL arguments, so every route can be called.
 URL_VALUES = {"entry_id": "mynumber-lost", "class_no": "2026-12-09-01", "filename": "console.css"}

@@ -14,18 +14,18 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-from openpyxl import load_workbook
-
 import line_events as ev
+import pytest
+from conftest import ROOT, server_env
+from gunicorn_server import GunicornServer
+from openpyxl import load_workbook
+from staff_console import OTHER_PASSWORD, PASSWORD
+from test_line_service import send, texts
+
 from bot.content.excel import export_workbook, import_workbook
 from bot.content.loader import load_faq
 from bot.errors import WorkbookError
 from bot.storage import Storage
-from conftest import ROOT, server_env
-from gunicorn_server import GunicornServer
-from staff_console import OTHER_PASSWORD, PASSWORD
-from test_line_service import send, texts
 
 pytestmark = pytest.mark.e2e
 

@@ -1,9 +1,9 @@
 import time
 
+import line_events as ev
 import pytest
 from linebot.v3.webhook import WebhookParser
 
-import line_events as ev
 from bot.dialogue.conversation import NOT_KEPT, Conversation
 from bot.privacy import resident_key
 from bot.storage import Storage

@@ -1,10 +1,10 @@
 """Replies sent from the app's own threads, outside gunicorn (bot serve, the Flask app in tests)."""
 
+import line_events as ev
+from gunicorn_server import free_port
 from linebot.v3.messaging import TextMessage
 
-import line_events as ev
 from bot.line.delivery import ReplySender
-from gunicorn_server import free_port
 
 
 def post(client, *events):

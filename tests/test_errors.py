@@ -3,10 +3,10 @@
 import ast
 
 import pytest
+from conftest import ROOT
 
 from bot import errors
 from bot.errors import BotError, Problem, WorkbookError
-from conftest import ROOT
 
 NAMED = [e for e in vars(errors).values() if isinstance(e, type) and issubclass(e, BotError) and e is not BotError]
 

@@ -1,12 +1,12 @@
 import pytest
 from openpyxl import load_workbook
 
+from bot.cells import FORMULA_STARTS
 from bot.cli import cli
 from bot.content.excel import WorkbookError, export_workbook, import_workbook
 from bot.content.faq import Category, Entry
 from bot.content.loader import load_faq
 from bot.content.writer import category_yaml
-from bot.cells import FORMULA_STARTS
 
 
 @pytest.fixture

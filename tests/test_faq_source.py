@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import FaqError
 from bot.content.source import FaqSource
 from bot.dialogue.replies import Responder
+from bot.errors import FaqError
 
 
 def save(path, text):

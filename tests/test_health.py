@@ -10,11 +10,11 @@ import subprocess
 import time
 from contextlib import contextmanager
 
-import pytest
-
 import line_events as ev
-from bot.line.health import ReplyOutcomes
+import pytest
 from conftest import server_env
+
+from bot.line.health import ReplyOutcomes
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ import time
 import unicodedata
 from pathlib import Path
 
-import pytest
-
 import line_events as ev
-from bot.cli import cli
-from bot.privacy import MY_NUMBER_MASK
+import pytest
 from conftest import SHIPPED_FAQ, server_env
 from fake_line import reply_problems
 from gunicorn_server import GunicornServer
 from test_line_service import buttons, post, send, texts
+
+from bot.cli import cli
+from bot.privacy import MY_NUMBER_MASK
 
 pytestmark = pytest.mark.e2e
 

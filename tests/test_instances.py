@@ -9,13 +9,13 @@ import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 import line_events as ev
-from bot.clock import JST
+import pytest
 from conftest import SHIPPED_FAQ, server_env
 from gunicorn_server import GunicornServer
 from test_line_service import post, texts
+
+from bot.clock import JST
 
 pytestmark = pytest.mark.e2e
 

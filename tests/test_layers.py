@@ -18,7 +18,6 @@ import ast
 import re
 
 import pytest
-
 from conftest import ROOT
 
 PACKAGE = ROOT / "bot"

@@ -1,5 +1,5 @@
-from bot.line.messages import line_messages, split_text
 from bot.dialogue.replies import Button, Reply
+from bot.line.messages import line_messages, split_text
 from bot.line_limits import utf16_length
 
 

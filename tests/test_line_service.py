@@ -9,13 +9,13 @@ import unicodedata
 import urllib.parse
 from pathlib import Path
 
-import pytest
-
 import line_events as ev
-from bot.dialogue.conversation import NOT_KEPT
+import pytest
 from conftest import server_env
 from fake_line import reply_problems
 from gunicorn_server import GunicornServer
+
+from bot.dialogue.conversation import NOT_KEPT
 
 pytestmark = pytest.mark.e2e
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 import time
 
-import pytest
-
 import line_events as ev
+import pytest
 from conftest import server_env
 from gunicorn_server import GunicornServer
 from test_line_service import post, texts

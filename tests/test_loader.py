@@ -3,10 +3,9 @@
 import datetime as dt
 import os
 
-from bot.content.loader import check_faq, faq_warnings, load_faq
-
 import pytest
 
+from bot.content.loader import check_faq, faq_warnings, load_faq
 from bot.errors import FaqError
 
 

@@ -5,9 +5,9 @@ figures), so that a change that makes residents' experience worse fails here.
 """
 
 import pytest
+from conftest import ROOT
 
 from bot.engine.evaluation import evaluate, read_questions
-from conftest import ROOT
 
 DEVSET = ROOT / "tests" / "data" / "devset.tsv"
 

@@ -11,12 +11,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
-
 import line_events as ev
-from bot.cli import cli
+import pytest
 from conftest import ROOT, SHIPPED_FAQ
 from gunicorn_server import free_port
+
+from bot.cli import cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -1,7 +1,7 @@
+import line_events as ev
 import pytest
 from sqlalchemy import update
 
-import line_events as ev
 from bot.cli import cli
 from bot.storage import Storage, bookings
 from bot.user_ids import UserIdBox

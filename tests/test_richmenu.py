@@ -1,9 +1,9 @@
 import io
 
+import line_events as ev
 import pytest
 from PIL import Image
 
-import line_events as ev
 from bot.cli import cli
 from bot.errors import FontNotFound
 from bot.line.richmenu import bounds, draw_image, find_font, menu_buttons

@@ -1,8 +1,8 @@
 from importlib import metadata
 
+import line_events as ev
 from sqlalchemy import create_engine
 
-import line_events as ev
 from bot import __version__
 
 

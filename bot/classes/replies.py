@@ -7,13 +7,13 @@ Seats come from the caller (``seats_taken``), because only the LINE side has the
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
-from .search import ScheduleRequest, find_classes
-from ..content.schedule import SmartphoneClass, upcoming
 from ..content.faq import Faq
-from ..line_limits import fit_label
+from ..content.schedule import SmartphoneClass, upcoming
 from ..dialogue.reply_types import Button, ClassOffer, Reply
+from ..line_limits import fit_label
+from .search import ScheduleRequest, find_classes
 
 SeatsTaken = Callable[[str], int]
 BOOK_LABEL = "申し込む"

@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..clock import weekday_name
 from .faq import review_due_before
 from .schedule import SmartphoneClass
-from ..clock import weekday_name
 
 LONG_SENTENCE = 60
 # A last sentence with one of these tells the resident what to do: ask someone, go somewhere,

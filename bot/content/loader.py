@@ -16,12 +16,12 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from . import advice
-from .schedule import CLASSES_FILE, SmartphoneClass, parse_classes
 from ..clock import now
 from ..errors import FaqError, Problem
-from .faq import DEFAULT_RETENTION_DAYS, Category, Contact, Entry, Faq, Link, Settings
 from ..line_limits import LABEL_LIMIT, TEXT_LIMIT, utf16_length
+from . import advice
+from .faq import DEFAULT_RETENTION_DAYS, Category, Contact, Entry, Faq, Link, Settings
+from .schedule import CLASSES_FILE, SmartphoneClass, parse_classes
 
 RESERVED_FILES = ("synonyms.yaml", "settings.yaml")
 ENTRY_KEYS = ("id", "question", "label", "alternates", "keywords", "answer", "links", "related", "updated")

@@ -118,7 +118,7 @@ def parse_classes(text: str, path: str) -> tuple[list[SmartphoneClass], list[Pro
         if not any(cell.strip() for cell in row):
             continue
 
-        def cell(name: str) -> str:
+        def cell(name: str, row: list[str] = row) -> str:
             index = columns.get(name)
             return row[index].strip() if index is not None and index < len(row) else ""
 

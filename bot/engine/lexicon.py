@@ -56,7 +56,7 @@ class Lexicon:
     spellings: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, *group_maps: dict[str, list[str]]) -> "Lexicon":
+    def build(cls, *group_maps: dict[str, list[str]]) -> Lexicon:
         lexicon = cls()
         for groups in group_maps:
             for canonical, variants in groups.items():

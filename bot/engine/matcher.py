@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
+from ..content.faq import Entry, Faq
 from .analysis import HOW_LONG, Word, reading, words
 from .frequency import zipf
-from ..content.faq import Entry, Faq
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
@@ -578,7 +578,7 @@ class Explanation:
     match: Match
     words: tuple[WordWeight, ...]
     candidates: tuple[ExplainedCandidate, ...]
-    calibration: "Calibration"
+    calibration: Calibration
 
     def lines(self) -> list[str]:
         """The explanation as staff read it (``bot ask --explain``)."""
@@ -619,7 +619,7 @@ class Calibration:
     choices_coverage: float
 
     @classmethod
-    def for_faq(cls, phrasings_per_entry: float) -> "Calibration":
+    def for_faq(cls, phrasings_per_entry: float) -> Calibration:
         span = (min(max(phrasings_per_entry, SPARSE_PHRASINGS), RICH_PHRASINGS) - SPARSE_PHRASINGS) / (RICH_PHRASINGS - SPARSE_PHRASINGS)
 
         def between(sparse: float, rich: float) -> float:

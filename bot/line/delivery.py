@@ -17,12 +17,12 @@ from linebot.v3.messaging.exceptions import ApiException
 from linebot.v3.webhooks import EventMode
 from urllib3.exceptions import HTTPError as TransportError
 
-from ..dialogue.conversation import Conversation
 from ..content.source import FaqSource
-from .health import ReplyOutcomes
-from .api import messaging_api
-from .messages import line_messages
+from ..dialogue.conversation import Conversation
 from ..storage import Storage
+from .api import messaging_api
+from .health import ReplyOutcomes
+from .messages import line_messages
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,6 @@ from linebot.v3.messaging import (
     RichMenuRequest,
     RichMenuSize,
 )
-
 from linebot.v3.messaging.exceptions import ApiException
 from urllib3.exceptions import HTTPError as TransportError
 

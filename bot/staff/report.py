@@ -10,7 +10,6 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-
 from ..clock import JST
 from ..content.faq import Faq, review_due_before
 from ..engine.analysis import HOW_LONG, NEGATED, STOP_WORDS, Word
@@ -184,7 +183,7 @@ def build_report(questions: list[LoggedQuestion], feedback: list[tuple], faq: Fa
                  today: dt.date, days: int) -> Report:
     helpful: dict[str, Counter] = defaultdict(Counter)
     latest: dict[int, tuple] = {}
-    for question_id, entry_id, was_helpful, given_at in feedback:
+    for question_id, entry_id, was_helpful, _given_at in feedback:
         latest[question_id] = (entry_id, was_helpful)  # a resident who taps twice counts once, last tap
     for entry_id, was_helpful in latest.values():
         if entry_id:

@@ -17,8 +17,8 @@ import time
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 
-from .blueprint import IDLE_SECONDS, SESSION_SECONDS, UPLOAD_ENDPOINTS, UPLOAD_LIMIT, blueprint
 from .accounts import NAME_PATTERN, verify
+from .blueprint import IDLE_SECONDS, SESSION_SECONDS, UPLOAD_ENDPOINTS, UPLOAD_LIMIT, blueprint
 
 log = logging.getLogger(__name__)
 

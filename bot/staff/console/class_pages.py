@@ -9,8 +9,8 @@ from flask import Response, abort, render_template, request
 from ...clock import JST
 from ...content.schedule import CLASSES_FILE, parse_classes
 from ..csv_export import excel_csv
-from .blueprint import blueprint
 from .auth import audit, storage
+from .blueprint import blueprint
 from .live import responder
 
 ROSTER_HEADER = ["受付番号", "申し込み日時", "参加者番号"]

@@ -15,11 +15,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from ...clock import JST
 from ...content.faq import Entry, Link
 from ...content.loader import category_files
+from ...errors import EditConflict, UnknownEntry
 from ...line.messages import line_messages
 from ...line_limits import LABEL_LIMIT, TEXT_LIMIT
-from .blueprint import blueprint
 from .auth import audit, storage
-from ...errors import EditConflict, UnknownEntry
+from .blueprint import blueprint
 from .changes import add_entry, entry_version, read_folder, save_entry
 from .live import faq_dir, responder
 

@@ -13,8 +13,8 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from ...content.excel import export_workbook, import_workbook
 from ...errors import WorkbookError
-from .blueprint import UPLOAD_LIMIT, blueprint
 from .auth import audit
+from .blueprint import UPLOAD_LIMIT, blueprint
 from .changes import change_lock, read_folder
 from .live import faq_dir
 

@@ -8,10 +8,10 @@ from collections import Counter
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from ...clock import JST
-from ..report import build_report, report_csv
-from .blueprint import blueprint
-from .auth import audit, storage
 from ...errors import UnknownEntry
+from ..report import build_report, report_csv
+from .auth import audit, storage
+from .blueprint import blueprint
 from .changes import add_alternates
 from .live import faq_dir, responder
 

@@ -7,8 +7,8 @@ import datetime as dt
 from flask import current_app, render_template
 
 from ...clock import JST
-from .blueprint import blueprint
 from .auth import storage
+from .blueprint import blueprint
 from .live import responder
 
 ACTION_NAMES = {
