@@ -37,6 +37,14 @@ def _block(text: str, indent: str) -> str:
     return "|\n" + "\n".join(indent + line if line.strip() else "" for line in lines)
 
 
+def _short_list(key: str, items: tuple[str, ...]) -> list[str]:
+    """``key: [a, b]`` on one line when YAML allows it plainly, else one ``- item`` per line."""
+    flow = _flow_list(items)
+    if flow is not None:
+        return [f"    {key}: {flow}"]
+    return [f"    {key}:"] + [f"      - {scalar(i)}" for i in items]
+
+
 def entry_yaml(entry: Entry) -> str:
     out = [f"  - id: {scalar(entry.id)}", f"    question: {scalar(entry.question)}"]
     if entry.label:
@@ -45,12 +53,7 @@ def entry_yaml(entry: Entry) -> str:
         out.append("    alternates:")
         out.extend(f"      - {scalar(a)}" for a in entry.alternates)
     if entry.keywords:
-        flow = _flow_list(entry.keywords)
-        if flow is not None:
-            out.append(f"    keywords: {flow}")
-        else:
-            out.append("    keywords:")
-            out.extend(f"      - {scalar(k)}" for k in entry.keywords)
+        out.extend(_short_list("keywords", entry.keywords))
     out.append(f"    answer: {_block(entry.answer, '      ')}")
     if entry.links:
         out.append("    links:")
@@ -58,12 +61,7 @@ def entry_yaml(entry: Entry) -> str:
             out.append(f"      - label: {scalar(link.label)}")
             out.append(f"        url: {scalar(link.url)}")
     if entry.related:
-        flow = _flow_list(entry.related)
-        if flow is not None:
-            out.append(f"    related: {flow}")
-        else:
-            out.append("    related:")
-            out.extend(f"      - {scalar(r)}" for r in entry.related)
+        out.extend(_short_list("related", entry.related))
     if entry.updated:
         out.append(f"    updated: {entry.updated if _DATE.match(entry.updated) else scalar(entry.updated)}")
     return "\n".join(out)
