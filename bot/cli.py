@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from .config import DEFAULT_DATABASE_URL
-from .content.loader import check_faq, load_faq
+from .content.loader import check_faq, faq_warnings, load_faq
 from .dialogue.replies import Reply, Responder
-from .errors import BotError, UnknownClass
+from .errors import BotError, UnknownClass, problem_lines
 
 
 def default_faq_dir() -> str:
@@ -150,22 +150,27 @@ def chat(faq_dir: Path) -> None:
 @cli.command()
 @faq_option
 def check(faq_dir: Path) -> None:
-    """Check the FAQ folder; print every problem as file:line: message.
+    """Check the FAQ folder; print every problem as file:line: message, then 注意 (warnings).
 
     Example: bot check --faq faq/
 
-    Exit status 0 when the folder is sound, 1 when anything is wrong.
+    Exit status 0 when the folder is sound, even with warnings; 1 when anything is wrong.
     """
     problems = check_faq(faq_dir)
     if problems:
-        for problem in problems:
-            click.echo(str(problem))
+        for line in problem_lines(problems):
+            click.echo(line)
         click.echo(f"{len(problems)}件のまちがいがあります。直してから、もう一度 bot check を実行してください。")
         raise SystemExit(1)
     faq = load_faq(faq_dir)
+    warnings = faq_warnings(faq_dir)
+    for line in problem_lines(warnings):
+        click.echo(line)
     click.echo(f"OK: {len(faq.categories)}カテゴリ、{len(faq.entries)}件の質問に問題はありません。")
     if faq.classes:
         click.echo(f"OK: スマホ教室の予定 {len(faq.classes)}件（classes.csv）に問題はありません。")
+    if warnings:
+        click.echo(f"注意が{len(warnings)}件あります。ボットはこのまま答えますが、住民にわかりやすくなるよう見直してください。")
 
 
 @cli.command()
@@ -311,6 +316,7 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
 
     faq = _responder(faq_dir).faq
     config = _server_config(faq_dir)
+    config.check_secret_key()  # the LINE ids were sealed with the server's key
     day = run_date.date() if run_date else dt.datetime.now(JST).date()
     api = messaging_api(config.api_endpoint, config.access_token)
     result = send_reminders(Storage(database), faq.classes, day, api=api, secret_key=config.secret_key)
@@ -327,6 +333,21 @@ def _server_config(faq_dir: Path):
     return ServerConfig.from_environ({**os.environ, "FAQ_DIR": str(faq_dir)})
 
 
+@cli.command(name="secret-key")
+def secret_key() -> None:
+    """Print the key that stands for residents now, as a value for BOT_SECRET_KEY.
+
+    Example: bot secret-key   (on the server, with its LINE_CHANNEL_SECRET, before rotating it)
+
+    Without BOT_SECRET_KEY the key is derived from LINE_CHANNEL_SECRET. Put the printed hex:…
+    value into BOT_SECRET_KEY before the channel secret changes, and every resident keeps their
+    bookings and history.
+    """
+    from .config import HEX_PREFIX, ServerConfig
+
+    click.echo(HEX_PREFIX + ServerConfig.from_environ().secret_key.hex())
+
+
 @cli.command()
 @faq_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -334,9 +355,10 @@ def _server_config(faq_dir: Path):
 def serve(faq_dir: Path, host: str, port: int) -> None:
     """Run the webhook on a development server (production: gunicorn, see the Procfile).
 
-    Example: LINE_CHANNEL_SECRET=… LINE_CHANNEL_ACCESS_TOKEN=… bot serve --port 8000
+    Example: LINE_CHANNEL_SECRET=… LINE_CHANNEL_ACCESS_TOKEN=… BOT_SECRET_KEY=… bot serve --port 8000
 
-    Needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN in the environment.
+    Needs LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN in the environment, and
+    BOT_SECRET_KEY when it answers through LINE's own API (BOT_ALLOW_DERIVED_KEY=1 to go without).
     """
     from .web import create_app
 

@@ -8,12 +8,25 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
-from .errors import MissingSetting
+from .errors import BadSecretKey, MissingSecretKey, MissingSetting
 
 LINE_API = "https://api.line.me"
 LINE_DATA_API = "https://api-data.line.me"
 DEFAULT_DATABASE_URL = "sqlite:///var/bot.sqlite3"
 REQUIRED = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN")
+HEX_PREFIX = "hex:"
+
+
+def secret_key_from(value: str, channel_secret: str) -> bytes:
+    """The key ``BOT_SECRET_KEY`` names: its text, ``hex:…`` bytes (what ``bot secret-key``
+    prints), or when unset the key derived from the channel secret, as before it was required."""
+    value = value.strip()
+    if value.startswith(HEX_PREFIX):
+        try:
+            return bytes.fromhex(value[len(HEX_PREFIX):])
+        except ValueError:
+            raise BadSecretKey() from None
+    return value.encode() or hmac.new(channel_secret.encode(), b"bot-secret-key", hashlib.sha256).digest()
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,20 @@ class ServerConfig:
     snapshot_dir: str = "var/faq-last-good"
     reload_seconds: float = 2.0
     reply_threads: int = 8
+    derived_key: bool = False  # BOT_SECRET_KEY unset: the key follows the channel secret
+    allow_derived_key: bool = False
+
+    @property
+    def serves_residents(self) -> bool:
+        """True when replies go to LINE's own Messaging API, i.e. to real residents; a test or a
+        development setup points LINE_API_ENDPOINT at a local fake."""
+        return self.api_endpoint == LINE_API
+
+    def check_secret_key(self) -> None:
+        """Refuse (:class:`MissingSecretKey`) to serve real residents with a key that would
+        change with the channel secret, unless ``BOT_ALLOW_DERIVED_KEY=1`` says so on purpose."""
+        if self.derived_key and self.serves_residents and not self.allow_derived_key:
+            raise MissingSecretKey()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> "ServerConfig":
@@ -40,7 +67,7 @@ class ServerConfig:
         api = (env.get("LINE_API_ENDPOINT") or LINE_API).rstrip("/")
         # Content uploads (rich-menu images) go to api-data.line.me; a local fake serves both.
         data_api = (env.get("LINE_API_DATA_ENDPOINT") or (LINE_DATA_API if api == LINE_API else api)).rstrip("/")
-        key = env.get("BOT_SECRET_KEY", "").encode() or hmac.new(secret.encode(), b"bot-secret-key", hashlib.sha256).digest()
+        key = secret_key_from(env.get("BOT_SECRET_KEY", ""), secret)
         return cls(
             channel_secret=secret,
             access_token=env["LINE_CHANNEL_ACCESS_TOKEN"].strip(),
@@ -52,4 +79,6 @@ class ServerConfig:
             snapshot_dir=env.get("FAQ_SNAPSHOT_DIR") or "var/faq-last-good",
             reload_seconds=float(env.get("FAQ_RELOAD_SECONDS") or 2.0),
             reply_threads=int(env.get("REPLY_THREADS") or 8),
+            derived_key=not env.get("BOT_SECRET_KEY", "").strip(),
+            allow_derived_key=env.get("BOT_ALLOW_DERIVED_KEY", "").strip() == "1",
         )

@@ -32,6 +32,18 @@ class Problem:
         return f"{self.file}:{self.line}: {self.message}"
 
 
+PROBLEMS_SHOWN = 200
+
+
+def problem_lines(problems: list[Problem]) -> list[str]:
+    """Each problem on its line, up to a screenful staff can work through: a file broken on
+    every row would otherwise print hundreds of thousands of lines of the same mistake."""
+    lines = [str(p) for p in problems[:PROBLEMS_SHOWN]]
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"…ほか {len(problems) - PROBLEMS_SHOWN}件（上のまちがいを直してから、もう一度実行してください）")
+    return lines
+
+
 class BotError(Exception):
     """Base of the bot's named errors; never raised itself."""
 
@@ -51,7 +63,7 @@ class FaqError(BotError):
         super().__init__("\n".join(str(p) for p in problems))
 
     def lines(self) -> list[str]:
-        return ["FAQ にまちがいがあるため、読みこめませんでした:"] + [str(p) for p in self.problems]
+        return ["FAQ にまちがいがあるため、読みこめませんでした:"] + problem_lines(self.problems)
 
 
 class WorkbookError(BotError):
@@ -65,7 +77,7 @@ class WorkbookError(BotError):
         super().__init__("\n".join(str(p) for p in problems))
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems] + [
+        return problem_lines(self.problems) + [
             f"{len(self.problems)}件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。"]
 
 
@@ -78,6 +90,28 @@ class MissingSetting(BotError):
         super().__init__(
             f"{name} が設定されていません — LINE Developers のチャネル設定にある値を環境変数 {name} に入れてから起動してください"
         )
+
+
+class MissingSecretKey(BotError):
+    """Raised when the server (or ``bot classes remind``) would serve real residents, through
+    LINE's own API, with ``BOT_SECRET_KEY`` unset and no ``BOT_ALLOW_DERIVED_KEY=1``: a key
+    derived from the channel secret changes when the channel secret is rotated, and every
+    resident's pseudonym, booking and sealed reminder id with it."""
+
+    def __init__(self):
+        super().__init__(
+            "BOT_SECRET_KEY が設定されていません — 住民の記録と予約は、この鍵から作る記号で結びついています。"
+            "python3 -c 'import secrets; print(secrets.token_hex(32))' で作った値を環境変数 BOT_SECRET_KEY に入れて起動し、"
+            "そのあとは変えないでください（いままで BOT_SECRET_KEY なしで動かしていたときは、bot secret-key が出す値を入れると"
+            "予約が引きつがれます。チャネルシークレットから作る鍵のまま動かすなら BOT_ALLOW_DERIVED_KEY=1）"
+        )
+
+
+class BadSecretKey(BotError):
+    """Raised when ``BOT_SECRET_KEY`` starts with ``hex:`` but what follows is not hexadecimal."""
+
+    def __init__(self):
+        super().__init__("BOT_SECRET_KEY の「hex:」のあとが16進数ではありません — bot secret-key が出した値をそのまま入れてください")
 
 
 class FontNotFound(BotError):

@@ -32,13 +32,20 @@ def _configure_logging() -> None:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app from the environment; ``test_config`` overrides environment variables.
 
-    Raises :class:`~bot.errors.MissingSetting` when a LINE secret is missing, and
-    :class:`~bot.errors.FaqError` when the FAQ folder cannot be loaded at all.
+    Raises :class:`~bot.errors.MissingSetting` when a LINE secret is missing,
+    :class:`~bot.errors.MissingSecretKey` when it would answer real residents without
+    ``BOT_SECRET_KEY``, and :class:`~bot.errors.FaqError` when the FAQ folder cannot be loaded at all.
     """
     _configure_logging()
     environ = dict(os.environ)
     environ.update(test_config or {})
     config = ServerConfig.from_environ(environ)
+    config.check_secret_key()
+    if config.derived_key:
+        logging.getLogger("bot").warning(
+            "BOT_SECRET_KEY is not set: resident keys are derived from LINE_CHANNEL_SECRET, so rotating the "
+            "channel secret would lose every resident's bookings; set BOT_SECRET_KEY (see README, Secrets)"
+        )
 
     app = Flask(__name__)
     # LINE's webhook bodies are a few kilobytes; anything near this is not from LINE.

@@ -72,6 +72,38 @@ def test_bot_check_reports_classes_csv(small_faq):
     ]
 
 
+def test_a_no_too_long_for_a_button_is_refused_by_bot_check_naming_file_and_line(small_faq, runner):
+    from bot.cli import cli
+
+    (small_faq / "classes.csv").write_text(HEADER + "1,入門,2026-12-09,10:00,12:00,公民館,,,\n" + "N" * 300 + ",入門,2026-12-10,10:00,12:00,公民館,10,,\n",
+                                           encoding="utf-8")
+    result = runner.invoke(cli, ["check", "--faq", str(small_faq)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{small_faq / 'classes.csv'}:3: NO「{'N' * 20}…」が300文字あります — LINE のボタンで予約に使うので、"
+        "100文字以内の短い番号にしてください（例: 2026-12-09-01）"
+    )
+
+
+def test_a_no_with_a_line_break_is_refused():
+    assert problems_of(HEADER + '"2026-12\n09",入門,2026-12-09,10:00,12:00,公民館,,,\n') == [
+        "classes.csv:2: NO に改行などの見えない文字が入っています — 1行の短い番号にしてください（例: 2026-12-09-01）"
+    ]
+
+
+def test_the_longest_no_allowed_fits_every_booking_button_and_reads_back():
+    from bot.classes import replies as class_replies
+    from bot.content.schedule import CLASS_NO_LIMIT
+    from bot.dialogue.router import read_postback
+    from bot.line_limits import POSTBACK_DATA_LIMIT
+
+    number = "あ" * CLASS_NO_LIMIT
+    (course,) = classes(HEADER + f"{number},入門,2026-12-09,10:00,12:00,公民館,10,,\n")
+    for data in ("class:book:" + course.no, class_replies.confirm_booking(course).buttons[0].action):
+        assert len(data) <= POSTBACK_DATA_LIMIT and len(data.encode("utf-16-le")) // 2 <= POSTBACK_DATA_LIMIT
+        assert read_postback(data).target == number
+
+
 def test_a_shift_jis_csv_is_refused_with_the_fix(small_faq):
     (small_faq / "classes.csv").write_bytes((HEADER + ROWS).encode("cp932"))
     assert "Shift_JIS" in str(check_faq(small_faq)[0])

@@ -1,10 +1,15 @@
 """The command line as DESIGN.md fixes it: exact output and exit codes."""
 
+import datetime as dt
 import json
 import subprocess
 import sys
 
+import pytest
+
+import bot.content.loader
 from bot.cli import cli
+from bot.clock import JST
 from conftest import ROOT, SHIPPED_FAQ
 
 
@@ -95,9 +100,26 @@ def test_faq_dir_comes_from_the_environment(runner, small_faq):
     assert json.loads(result.output)["id"] == "card-lost"
 
 
-def test_check_sound_folder(runner):
+@pytest.fixture
+def checked_on_2026_12_01(monkeypatch):
+    """`updated` is judged against today; the shipped answers were checked on 2026-12-01."""
+    monkeypatch.setattr(bot.content.loader, "now", lambda: dt.datetime(2026, 12, 1, 9, tzinfo=JST))
+
+
+def test_check_sound_folder(runner, checked_on_2026_12_01):
     result = run(runner, "check", "--faq", str(SHIPPED_FAQ))
     assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、87件の質問に問題はありません。\nOK: スマホ教室の予定 12件（classes.csv）に問題はありません。\n")
+
+
+def test_check_prints_warnings_and_still_exits_0(runner, small_faq, checked_on_2026_12_01):
+    path = small_faq / "20-x.yaml"
+    path.write_text("category: X\nentries:\n  - id: w\n    question: q\n    answer: |\n      1か月かかります。\n    updated: 2025-01-05\n", encoding="utf-8")
+    result = run(runner, "check", "--faq", str(small_faq))
+    assert (result.exit_code, result.output) == (0,
+        f"{path}:6: 注意: id「w」の答えが、次にすることで終わっていません — 最後の文に、どこに電話するか・どこに行くか・何を持っていくか（「…してください」）を書くか、links に公式のページを足してください\n"
+        f"{path}:7: 注意: id「w」の updated が 2025-01-05 で、1年以上前です — 答えが今も正しいか公式のページで確かめて、確かめた日を updated に書いてください\n"
+        "OK: 2カテゴリ、2件の質問に問題はありません。\n"
+        "注意が2件あります。ボットはこのまま答えますが、住民にわかりやすくなるよう見直してください。\n")
 
 
 def test_check_broken_folder_lists_problems_and_exits_1(runner, small_faq):
@@ -151,6 +173,14 @@ def test_serve_refuses_to_start_without_the_channel_secret(runner):
         "LINE_CHANNEL_SECRET が設定されていません — LINE Developers のチャネル設定にある値を"
         "環境変数 LINE_CHANNEL_SECRET に入れてから起動してください\n"
     )
+
+
+def test_serve_refuses_to_answer_real_residents_without_a_secret_key(runner):
+    env = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "LINE_API_ENDPOINT": "", "BOT_SECRET_KEY": "",
+           "BOT_ALLOW_DERIVED_KEY": ""}
+    result = runner.invoke(cli, ["serve", "--faq", str(SHIPPED_FAQ)], env=env)
+    assert result.exit_code == 1
+    assert result.output.startswith("BOT_SECRET_KEY が設定されていません — 住民の記録と予約は、この鍵から作る記号で結びついています。")
 
 
 def test_a_broken_folder_is_reported_once_on_stderr_in_japanese(runner, small_faq):

@@ -74,6 +74,24 @@ def test_unsolved_offers_the_contact(conversation, storage, responder):
     assert storage.feedback_since(0)[0][2] is False
 
 
+OTHER_RESIDENT = {"type": "user", "userId": "U" + "9" * 32}
+
+
+def test_feedback_on_another_residents_question_is_answered_and_not_stored(conversation, storage, responder):
+    reply = conversation.reply_to(parsed(ev.text("マイナンバーカードをなくした")), responder)
+    unsolved = next(b.action for b in reply.buttons if b.label == "解決しない")
+    answer = conversation.reply_to(parsed(ev.postback(unsolved, source=OTHER_RESIDENT)), responder)
+    assert answer.text.startswith("お役に立てず")  # the same reply: a tap tells nobody whose question it was
+    assert storage.feedback_since(0) == []
+
+
+def test_feedback_from_a_source_without_a_user_id_is_not_stored(conversation, storage, responder):
+    reply = conversation.reply_to(parsed(ev.text("マイナンバーカードをなくした", source={"type": "room", "roomId": "R1"})), responder)
+    solved = next(b.action for b in reply.buttons if b.label == "解決した")
+    conversation.reply_to(parsed(ev.postback(solved, source={"type": "room", "roomId": "R1"})), responder)
+    assert storage.feedback_since(0) == []
+
+
 def test_feedback_on_a_question_no_longer_kept_is_still_answered(conversation, storage, responder):
     assert conversation.reply_to(parsed(ev.postback("feedback:no:999")), responder).text.startswith("お役に立てず")
     assert storage.feedback_since(0) == []

@@ -223,3 +223,59 @@ def test_a_cell_staff_typed_with_a_leading_quote_in_excel_is_text(faq_copy, work
     book.save(workbook)
     import_workbook(workbook, faq_copy)
     assert load_faq(faq_copy).entry("mynumber-apply").question == "=1+1 はどう書く？"
+
+
+def zip_with(path, name, size, compression):
+    """A zip holding ``name`` of ``size`` bytes (zeros, written in pieces)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression) as archive, archive.open(name, "w", force_zip64=True) as member:
+        for _ in range(size // 2**20):
+            member.write(bytes(2**20))
+    return path
+
+
+def test_a_workbook_over_10_mb_is_refused_unopened(faq_copy, tmp_path):
+    import zipfile
+
+    path = zip_with(tmp_path / "big.xlsx", "xl/media/image1.png", 11 * 2**20, zipfile.ZIP_STORED)
+    before = snapshot(faq_copy)
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(path, faq_copy)
+    assert [str(p) for p in refused.value.problems] == [
+        f"{path}: ファイルが大きすぎます（11.0 MB）— Excel のファイルは 10.0 MB までです。画像や使っていないシートを消して保存し直してください"]
+    assert snapshot(faq_copy) == before
+
+
+def test_a_small_workbook_that_unpacks_to_a_huge_one_is_refused_unopened(runner, faq_copy, tmp_path):
+    import zipfile
+
+    path = zip_with(tmp_path / "bomb.xlsx", "xl/worksheets/sheet1.xml", 200 * 2**20, zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < 1 * 2**20
+    result = runner.invoke(cli, ["faq", "import", "--faq", str(faq_copy), str(path)])
+    assert (result.exit_code, result.output) == (1, (
+        f"{path}: ファイルの中身が大きすぎます（ひらくと 200.0 MB、1個の部品）— 30.0 MB までです。"
+        "bot faq export で書き出したファイルを直して保存し直してください\n"
+        "1件のまちがいがあるため、FAQ は変更していません。直してから、もう一度 import してください。\n"))
+
+
+def test_a_sheet_reaching_far_down_is_refused_without_walking_its_rows(faq_copy, workbook):
+    edit(workbook, "20-online", "A1048576", "x")
+    with pytest.raises(WorkbookError) as refused:
+        import_workbook(workbook, faq_copy)
+    assert [str(p) for p in refused.value.problems] == [
+        "20-online!A1048576: 行が多すぎます（1,048,576行）— 1枚のシートは10,000行までです。下のほうの使っていない行を消すか、カテゴリを分けてください"]
+
+
+def test_a_workbook_broken_on_every_row_prints_a_screenful_and_the_count(runner, faq_copy, workbook):
+    book = load_workbook(workbook)
+    for row in range(3, 303):
+        book["20-online"].cell(row, 1, "BAD ID")
+        book["20-online"].cell(row, 2, "しつもん")
+        book["20-online"].cell(row, 6, "こたえ")
+    book.save(workbook)
+    result = runner.invoke(cli, ["faq", "import", "--faq", str(faq_copy), str(workbook)])
+    lines = result.output.splitlines()
+    total = int(lines[-1].split("件")[0])
+    assert (result.exit_code, len(lines), total > 200) == (1, 202, True)
+    assert lines[-2] == f"…ほか {total - 200}件（上のまちがいを直してから、もう一度実行してください）"

@@ -52,6 +52,15 @@ def test_a_broken_edit_keeps_the_last_good_version_and_names_the_line(small_faq)
     assert source.last_error[0].line > 0
 
 
+def test_an_edit_over_the_size_limit_keeps_the_last_good_version(small_faq):
+    source = FaqSource(small_faq, build=Responder)
+    save(small_faq / "20-huge.yaml", "category: X\nentries:\n" + "  - id: x\n    question: q\n    answer: a\n" * 100_000)
+    assert settle(source) is False
+    assert answer_of(source) == "フリーダイヤルに電話してください。"
+    assert [(Path(p.file).name, p.line) for p in source.last_error] == [("20-huge.yaml", 1)]
+    assert "ファイルが大きすぎます" in source.last_error[0].message
+
+
 def test_fixing_the_edit_clears_the_error(small_faq):
     source = FaqSource(small_faq, build=Responder)
     good = (small_faq / "10-test.yaml").read_text(encoding="utf-8")

@@ -4,7 +4,9 @@ and never a traceback."""
 
 from __future__ import annotations
 
+import json
 import re
+import time
 import unicodedata
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from bot.cli import cli
 from bot.privacy import MY_NUMBER_MASK
 from conftest import SHIPPED_FAQ
 from fake_line import reply_problems
-from test_line_service import send, texts
+from test_line_service import buttons, post, send, texts
 
 pytestmark = pytest.mark.e2e
 
@@ -88,6 +90,57 @@ def test_nothing_of_the_numbers_is_kept_in_the_database_the_log_or_the_report(se
             for place, data in places.items():
                 assert not found_in(data, form), f"{form!r} of {secret!r} found in the {place}"
     assert MY_NUMBER_MASK.encode() not in places["database"]  # a message with a My Number is not logged at all
+
+
+def test_signed_json_nested_50000_deep_is_refused_with_400(server, fake_api):
+    body = b'{"destination": "Ubot", "events": ' + b"[" * 50_000 + b"]" * 50_000 + b"}"
+    assert post(server, body)[0] == 400
+    assert texts(send(server, fake_api, ev.text("メニュー")))  # both workers still answer
+
+
+def ascii_body(*events: dict) -> bytes:
+    """The body with every non-ASCII character as a JSON escape, as a lone surrogate can only travel."""
+    return json.dumps({"destination": "Ubot0000000000000000000000000000", "events": list(events)}).encode()
+
+
+@pytest.mark.parametrize("odd", ["\ud800", "\udfff", "\x00"])
+def test_a_text_with_a_lone_surrogate_or_nul_gets_a_friendly_reply(server, fake_api, odd):
+    event = ev.text(f"マイナンバーカードを{odd}なくした")
+    assert post(server, ascii_body(event))[0] == 200
+    request = wait_for_reply(fake_api, event["replyToken"])
+    assert reply_problems(request["body"]) == [] and texts(request)
+
+
+def wait_for_reply(fake_api, token: str) -> dict:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        for request in fake_api.wait_for_replies(1, timeout=0.2):
+            if request["body"]["replyToken"] == token:
+                return request
+    raise AssertionError(f"no reply for {token}")
+
+
+@pytest.mark.parametrize("data", ["menu:²", "feedback:yes:²", "feedback:no:" + "9" * 26, "class:cancel:" + "1" * 26,
+                                  "class:book:" + "N" * 290, "entry:", "category:../../etc/passwd", "\ud800", "x" * 300])
+def test_a_malformed_postback_gets_a_friendly_reply(server, fake_api, data):
+    event = ev.postback(data)
+    assert post(server, ascii_body(event))[0] == 200
+    request = wait_for_reply(fake_api, event["replyToken"])
+    assert reply_problems(request["body"]) == [] and texts(request)
+
+
+def test_feedback_on_another_residents_question_is_answered_and_not_stored(server, fake_api):
+    from bot.storage import Storage
+
+    storage = Storage(server.env["DATABASE_URL"])
+    asked = send(server, fake_api, ev.text("マイナンバーカードをなくした"))
+    unsolved = dict(buttons(asked))["解決しない"]
+    question_id = int(unsolved.rsplit(":", 1)[1])
+    other = {"type": "user", "userId": "U" + "7" * 32}
+    assert "0000-00-0000" in texts(send(server, fake_api, ev.postback(unsolved, source=other)))
+    assert [f for f in storage.feedback_since(0) if f[0] == question_id] == []
+    send(server, fake_api, ev.postback(unsolved))  # the resident's own tap is kept
+    assert [f[2] for f in storage.feedback_since(0) if f[0] == question_id] == [False]
 
 
 def test_no_traceback_in_the_server_log(server, fake_api):

@@ -247,6 +247,25 @@ def test_the_server_refuses_to_start_without_a_line_secret(line_api, tmp_path, m
     assert server.process.returncode != 0
 
 
+def test_the_server_refuses_to_answer_real_residents_without_a_secret_key(line_api, tmp_path):
+    env = {**server_env(line_api, tmp_path), "LINE_API_ENDPOINT": "", "BOT_SECRET_KEY": "", "BOT_ALLOW_DERIVED_KEY": ""}
+    server = GunicornServer(env, tmp_path / "gunicorn.log", workers=1)
+    with pytest.raises(RuntimeError) as refused:
+        server.start(timeout=60)
+    assert "BOT_SECRET_KEY が設定されていません" in str(refused.value)
+    assert server.process.returncode != 0
+
+
+def test_with_the_derived_key_allowed_the_server_starts_and_warns(line_api, tmp_path):
+    env = {**server_env(line_api, tmp_path), "LINE_API_ENDPOINT": "", "BOT_SECRET_KEY": "", "BOT_ALLOW_DERIVED_KEY": "1"}
+    server = GunicornServer(env, tmp_path / "gunicorn.log", workers=1).start(timeout=60)
+    try:
+        assert server.health()["entries"] > 0
+        assert "BOT_SECRET_KEY is not set" in server.log()
+    finally:
+        server.stop()
+
+
 SECRETS = [
     "123456789012", "1234 5678 9012", "1234-5678-9012", "１２３４５６７８９０１２", "１２３４　５６７８　９０１２",
     "090-1234-5678", "09012345678", "０９０－１２３４－５６７８", "+81 90 1234 5678",

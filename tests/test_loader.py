@@ -1,6 +1,9 @@
 """`bot check` rules: each broken file is reported with its file, line and what to do."""
 
-from bot.content.loader import check_faq, load_faq
+import datetime as dt
+import os
+
+from bot.content.loader import check_faq, faq_warnings, load_faq
 
 import pytest
 
@@ -89,6 +92,26 @@ def test_answer_over_the_line_limit_counts_utf16_units(small_faq):
     assert problem.startswith(f"{path}:5: answer が長すぎます（5002文字分）")
 
 
+def test_a_file_over_the_size_limit_is_refused_unread(small_faq):
+    entry = "  - id: e{n}\n    question: しつもん{n}\n    answer: こたえ\n"
+    path = write(small_faq, "20-huge.yaml", "category: X\nentries:\n" + "".join(entry.format(n=n) for n in range(60_000)))
+    size = os.path.getsize(path)
+    assert size > 2 * 1024 * 1024
+    assert messages(small_faq) == [f"{path}:1: ファイルが大きすぎます（{size / 1024 / 1024:.1f} MB）— "
+                                   "1つのファイルは 2 MB までです。質問をいくつかのカテゴリのファイルに分けてください"]
+
+
+def test_a_classes_csv_over_the_size_limit_is_refused(small_faq):
+    path = write(small_faq, "classes.csv", "NO,イベント名,開始日,開始時間,終了時間,場所名称\n" + "1,入門,2026-12-09,10:00,12:00,公民館\n" * 80_000)
+    [problem] = messages(small_faq)
+    assert problem.startswith(f"{path}:1: ファイルが大きすぎます") and problem.endswith("終わった教室の行を消してください")
+
+
+def test_yaml_nested_too_deep_is_a_problem_not_a_crash(small_faq):
+    path = write(small_faq, "20-deep.yaml", "category: X\nentries: " + "[" * 50_000 + "\n")
+    assert messages(small_faq) == [f"{path}:1: [ ] や字下げの入れ子が深すぎて読めません — FAQ の形（category と entries）に書き直してください"]
+
+
 def test_empty_file(small_faq):
     path = write(small_faq, "20-empty.yaml", "")
     assert messages(small_faq) == [f"{path}:1: ファイルが空です — 内容を書くか、使わないならファイルを削除してください"]
@@ -153,3 +176,88 @@ def test_retention_days_must_be_a_whole_number_of_days(small_faq):
 
 def test_retention_days_defaults_to_180(small_faq):
     assert load_faq(small_faq).settings.retention_days == 180
+
+
+# -- warnings (注意): the folder loads, bot check exits 0, staff are told what to look at ------
+TODAY = dt.date(2026, 12, 1)
+NO_NEXT_STEP = "の答えが、次にすることで終わっていません — 最後の文に、どこに電話するか・どこに行くか・何を持っていくか（「…してください」）を書くか、links に公式のページを足してください"
+
+
+def warnings(folder, today=TODAY):
+    return [str(w) for w in faq_warnings(folder, today)]
+
+
+def entry(answer_lines, extra=""):
+    answer = "".join(f"      {line}\n" for line in answer_lines)
+    return f"category: X\nentries:\n  - id: w\n    question: しつもん\n    answer: |\n{answer}{extra}"
+
+
+def test_shipped_faq_has_no_warnings(faq_copy):
+    assert warnings(faq_copy) == []
+
+
+def test_answer_ending_without_a_next_step_is_warned_at_its_last_sentence(small_faq):
+    path = write(small_faq, "20-x.yaml", entry(["カードは役場で作れます。", "1か月かかります。"]))
+    assert warnings(small_faq) == [f"{path}:7: 注意: id「w」{NO_NEXT_STEP}"]
+
+
+def test_answer_ending_with_what_to_do_is_not_warned(small_faq):
+    write(small_faq, "20-x.yaml", entry(["1か月かかります。", "はがきが来たら、窓口に来てください。"]))
+    assert warnings(small_faq) == []
+
+
+def test_answer_ending_with_a_phone_number_is_not_warned(small_faq):
+    write(small_faq, "20-x.yaml", entry(["フリーダイヤルは 0120-95-0178"]))
+    assert warnings(small_faq) == []
+
+
+def test_answer_with_a_link_needs_no_next_step_sentence(small_faq):
+    write(small_faq, "20-x.yaml", entry(["1か月かかります。"], "    links:\n      - label: 公式\n        url: https://example.jp/\n"))
+    assert warnings(small_faq) == []
+
+
+def test_sentence_over_sixty_characters_is_warned_on_its_line(small_faq):
+    long = "あ" * 60 + "。"
+    path = write(small_faq, "20-x.yaml", entry(["短い文です。", long + "電話してください。"]))
+    assert warnings(small_faq) == [f"{path}:7: 注意: 61文字の長い文があります（「{'あ' * 15}…」） — スマホで読みやすいよう、60文字以内の文に分けてください"]
+
+
+def test_sentence_of_sixty_characters_is_not_warned(small_faq):
+    write(small_faq, "20-x.yaml", entry(["あ" * 59 + "。", "電話してください。"]))
+    assert warnings(small_faq) == []
+
+
+def test_updated_over_a_year_ago_is_warned_at_its_line(small_faq):
+    path = write(small_faq, "20-x.yaml", entry(["電話してください。"], "    updated: 2025-11-30\n"))
+    assert warnings(small_faq) == [f"{path}:7: 注意: id「w」の updated が 2025-11-30 で、1年以上前です — 答えが今も正しいか公式のページで確かめて、確かめた日を updated に書いてください"]
+
+
+def test_updated_exactly_a_year_ago_is_not_warned(small_faq):
+    write(small_faq, "20-x.yaml", entry(["電話してください。"], "    updated: 2025-12-01\n"))
+    assert warnings(small_faq) == []
+
+
+CLASS_HEADER = "NO,イベント名,開始日,開始時間,終了時間,場所名称\n"
+
+
+def test_class_on_a_weekday_the_faq_does_not_name_is_warned_at_its_row(small_faq):
+    write(small_faq, "20-x.yaml", entry(["教室は毎週水曜日です。", "電話してください。"]))
+    path = write(small_faq, "classes.csv", CLASS_HEADER + "a,入門,2026-12-09,10:00,12:00,公民館\nb,相談会,2026-12-10,10:00,12:00,公民館\n")
+    assert warnings(small_faq) == [f"{path}:3: 注意: 12月10日（木）の「相談会」は木曜日ですが、FAQ の答えには水曜日の教室しか書いてありません — 日付を確かめるか、教室の日にちの答えにこの曜日を書いてください"]
+
+
+def test_class_days_are_not_checked_when_the_faq_names_no_weekday(small_faq):
+    write(small_faq, "20-x.yaml", entry(["教室の日にちは広報を見てください。"]))
+    write(small_faq, "classes.csv", CLASS_HEADER + "b,相談会,2026-12-10,10:00,12:00,公民館\n")
+    assert warnings(small_faq) == []
+
+
+def test_weekdays_in_answers_not_about_the_classes_do_not_count(small_faq):
+    write(small_faq, "20-x.yaml", entry(["窓口は月曜日の朝がこみます。", "予約してください。"]))
+    write(small_faq, "classes.csv", CLASS_HEADER + "b,相談会,2026-12-10,10:00,12:00,公民館\n")
+    assert warnings(small_faq) == []
+
+
+def test_a_folder_with_faults_gives_no_warnings(small_faq):
+    write(small_faq, "20-x.yaml", entry(["1か月かかります。"], "    anwser: x\n"))
+    assert warnings(small_faq) == []

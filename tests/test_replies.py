@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from bot.content.faq import Category, Entry, Faq, Settings
+from bot.content.loader import load_faq
 from bot.dialogue.replies import BUTTON_LIMIT, Responder
 
 
@@ -34,3 +37,24 @@ def test_every_category_is_reachable_from_the_menu():
         seen |= {b.action for b in page.buttons if b.action.startswith("category:")}
         page = responder.action(page.buttons[-2].action)
     assert len(seen) == 25
+
+
+KAEDE = Path(__file__).parent / "data" / "kaede" / "faq"
+
+
+def test_an_unanswered_question_offers_its_plausible_entry_first():
+    responder = Responder(load_faq(KAEDE))
+    # From another town's question set: the right entry (kd-mn-lost) comes first, but not
+    # clearly enough to answer.
+    reply = responder.answer("夜分にすみません。今日、買い物の帰りに財布ごとカバンを盗まれてしまい、中にマイナンバーカードが入っていました。悪用されないか不安です。夜でもカードを止めることはできますか？警察にも届けたほうがいいですか。")
+    assert reply.status == "none"
+    assert "もしかして、「" in reply.text
+    assert reply.buttons[0].action == "entry:kd-mn-lost"
+    assert reply.buttons[-1].action == "contact"
+
+
+def test_an_off_topic_question_gets_no_suggestion(responder):
+    reply = responder.answer("今日の天気は")
+    assert reply.status == "none"
+    assert "もしかして" not in reply.text
+    assert not any(b.action.startswith("entry:") for b in reply.buttons)

@@ -26,13 +26,15 @@ def at(days_ago: int, minute: int) -> float:
 
 @pytest.fixture(scope="module")
 def log(tmp_path_factory, faq, responder):
-    """1,200 questions over a week, as the bot logged them: FAQ questions and three unanswered topics."""
+    """A week of questions as the bot logged them: every FAQ phrasing three times and three unanswered topics."""
     storage = Storage(f"sqlite:///{tmp_path_factory.mktemp('report')}/bot.sqlite3")
     rng = random.Random(7)
     asked = [q for e in faq.entries for q in (e.question, *e.alternates)]
+    # Every question is asked (none cut off at random), so the topics keep their sizes when
+    # staff add entries to the FAQ.
     pool = asked * 3 + PASSPORT * 40 + GARBAGE * 30 + DOGS * 15 + OTHERS * 5
     rng.shuffle(pool)
-    for n, question in enumerate(pool[:1200]):
+    for n, question in enumerate(pool):
         reply = responder.answer(question)
         match = reply.match
         question_id = storage.log_question(
@@ -50,9 +52,9 @@ def report(log, faq, matcher):
     return build_report(log.questions_since(0), log.feedback_since(0), faq, matcher, TODAY, 7)
 
 
-def test_every_logged_question_is_counted_once_per_day(report):
+def test_every_logged_question_is_counted_once_per_day(report, log):
     assert len(report.days) == 7
-    assert sum(d.total for d in report.days) == 1200
+    assert sum(d.total for d in report.days) == len(log.questions_since(0))
     assert all(d.total == d.answer + d.choices + d.none + d.blocked for d in report.days)
 
 

@@ -19,6 +19,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +40,14 @@ REQUIRED_COLUMNS = ("id", "question", "answer")
 WIDTHS = {"id": 22, "question": 36, "label": 20, "alternates": 40, "keywords": 16, "answer": 60, "links": 40, "related": 24, "updated": 12}
 HEADER_ROW = 2
 FIRST_ENTRY_ROW = 3
+# The shipped FAQ exports to 28 KB (124 KB unpacked, 66 entries); these leave room for a
+# hundred times that and refuse, before openpyxl reads anything, a workbook that would take
+# minutes and gigabytes: a large file, or a small one that unpacks to a huge one (a zip bomb).
+WORKBOOK_LIMIT = 10 * 1024 * 1024
+UNPACKED_LIMIT = 30 * 1024 * 1024
+MEMBER_LIMIT = 1000
+# A single cell far down (row 1,048,576) makes openpyxl's max_row that large: refused, not walked.
+ROW_LIMIT = 10_000
 
 
 def _lines(items) -> str:
@@ -133,6 +142,9 @@ _EMPTY_CELL = {
 
 def read_workbook(path: Path) -> tuple[list[_Sheet], list[Problem]]:
     """The category sheets as entries, and the problems of the workbook's own layout."""
+    too_big = _too_big(path)
+    if too_big:
+        raise WorkbookError([Problem(str(path), None, too_big)])
     try:
         workbook = load_workbook(path, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not an .xlsx
@@ -150,6 +162,10 @@ def read_workbook(path: Path) -> tuple[list[_Sheet], list[Problem]]:
             problems.append(sheet.cell(1, HEADER_ROW, f"列「{column}」がありません — {HEADER_ROW}行目に列名 {', '.join(COLUMNS)} を書いてください"))
         if missing:
             continue
+        if worksheet.max_row > ROW_LIMIT:
+            problems.append(sheet.cell(1, worksheet.max_row, f"行が多すぎます（{worksheet.max_row:,}行）— 1枚のシートは{ROW_LIMIT:,}行までです。"
+                                                             "下のほうの使っていない行を消すか、カテゴリを分けてください"))
+            continue
         for row in range(FIRST_ENTRY_ROW, worksheet.max_row + 1):
             values = {name: _cell_text(worksheet.cell(row, col).value) for name, col in headers.items() if name in COLUMNS}
             if not any(v.strip() for v in values.values()):
@@ -160,6 +176,29 @@ def read_workbook(path: Path) -> tuple[list[_Sheet], list[Problem]]:
     if not sheets and not problems:
         problems.append(Problem(str(path), None, "カテゴリのシートが1つもありません"))
     return sheets, problems
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _too_big(path: Path) -> str | None:
+    """Why the workbook is too large to open, or None. The unpacked size is the sum of what the
+    zip's directory declares: Python's zipfile never inflates a member past its declared size
+    (and fails its CRC check if the data says otherwise), so this bounds what openpyxl can get."""
+    size = path.stat().st_size
+    if size > WORKBOOK_LIMIT:
+        return f"ファイルが大きすぎます（{_megabytes(size)}）— Excel のファイルは {_megabytes(WORKBOOK_LIMIT)} までです。画像や使っていないシートを消して保存し直してください"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return None  # not a zip at all: openpyxl says it cannot be read
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > UNPACKED_LIMIT or len(members) > MEMBER_LIMIT:
+        return (f"ファイルの中身が大きすぎます（ひらくと {_megabytes(unpacked)}、{len(members)}個の部品）— "
+                f"{_megabytes(UNPACKED_LIMIT)} までです。bot faq export で書き出したファイルを直して保存し直してください")
+    return None
 
 
 def _entry(sheet: _Sheet, row: int, values: dict[str, str], problems: list[Problem]) -> Entry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ..line_limits import fit_label
@@ -9,6 +10,14 @@ from .schedule import SmartphoneClass
 
 # How long residents' questions are kept, unless settings.yaml says otherwise.
 DEFAULT_RETENTION_DAYS = 180
+
+# An answer whose ``updated`` is older than this wants a fresh look at the official pages.
+REVIEW_DAYS = 365
+
+
+def review_due_before(today: dt.date) -> str:
+    """The ``updated`` date before which an answer is over a year old, as 年-月-日."""
+    return (today - dt.timedelta(days=REVIEW_DAYS)).isoformat()
 
 
 @dataclass(frozen=True)

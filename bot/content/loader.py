@@ -2,7 +2,8 @@
 
 Staff are used to Excel, not YAML. Every fault is collected (not just the first), with the file,
 the line and a sentence in plain Japanese that says what to change. Nothing here raises on a
-bad file except :class:`FaqError` at the end, so one typo never hides another.
+bad file except :class:`FaqError` at the end, so one typo never hides another. Warnings about
+a sound folder (:func:`faq_warnings`, rules in :mod:`bot.content.advice`) get their lines here too.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from . import advice
 from .schedule import CLASSES_FILE, SmartphoneClass, parse_classes
+from ..clock import now
 from ..errors import FaqError, Problem
 from .faq import DEFAULT_RETENTION_DAYS, Category, Contact, Entry, Faq, Link, Settings
 from ..line_limits import LABEL_LIMIT, TEXT_LIMIT, utf16_length
@@ -28,6 +31,9 @@ SETTINGS_KEYS = ("municipality", "contact", "messages", "retention_days")
 CONTACT_KEYS = ("name", "phone", "hours")
 MESSAGE_KEYS = ("greeting", "fallback", "thanks", "choices", "contact", "menu", "unknown_entry", "unsupported", "my_number", "solved", "unsolved")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Far above any town's FAQ (the shipped categories are about 30 KB each), far below what would
+# stall `check` or grow every worker on a reload: a file over this is refused unread.
+FILE_LIMIT = 2 * 1024 * 1024
 _TABS_IN_INDENT = re.compile(r"^[ ]*\t")
 
 
@@ -49,12 +55,30 @@ def check_faq(faq_dir: str | Path) -> list[Problem]:
     return read_faq(faq_dir)[1]
 
 
+def faq_warnings(faq_dir: str | Path, today: dt.date | None = None) -> list[Problem]:
+    """What staff would want to know about a folder that loads (``bot check`` shows them as
+    注意 and still exits 0): answers without a next step, long sentences, answers not checked
+    for a year, class dates on a weekday the FAQ does not name. Empty while the folder has faults."""
+    faq, reader = _read(Path(faq_dir))
+    if reader.problems:
+        return []
+    today = today or now().date()
+    found = [w for place in reader.answers for w in advice.answer_warnings(place, today)]
+    named = advice.named_weekdays([e.answer for e in faq.entries])
+    found += advice.class_day_warnings(faq.classes, named, str(Path(faq_dir) / CLASSES_FILE))
+    return [Problem(file, line, message) for file, line, message in found]
+
+
 def read_faq(faq_dir: str | Path) -> tuple[Faq, list[Problem]]:
-    faq_dir = Path(faq_dir)
+    faq, reader = _read(Path(faq_dir))
+    return faq, reader.problems
+
+
+def _read(faq_dir: Path) -> tuple[Faq, _Reader]:
     reader = _Reader(faq_dir)
     if not faq_dir.is_dir():
         reader.report(faq_dir, 0, "FAQフォルダが見つかりません — --faq でフォルダを指定するか、FAQ_DIR を設定してください")
-        return Faq((), {}, Settings()), reader.problems
+        return Faq((), {}, Settings()), reader
     categories = [c for c in (reader.category(p) for p in category_files(faq_dir)) if c is not None]
     if not categories and not reader.problems:
         reader.report(faq_dir, 0, "カテゴリのファイル（*.yaml）が1つもありません — 例: 10-mynumber.yaml を作ってください")
@@ -62,7 +86,7 @@ def read_faq(faq_dir: str | Path) -> tuple[Faq, list[Problem]]:
     synonyms = reader.synonyms(faq_dir / "synonyms.yaml")
     settings = reader.settings(faq_dir / "settings.yaml")
     classes = reader.classes(faq_dir / CLASSES_FILE)
-    return Faq(tuple(categories), synonyms, settings, classes), reader.problems
+    return Faq(tuple(categories), synonyms, settings, classes), reader
 
 
 def _suggest(word: str, allowed: tuple[str, ...] | list[str]) -> str:
@@ -96,6 +120,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.seen_ids: dict[str, tuple[str, int]] = {}
         self.related_refs: list[tuple[str, int, str]] = []
+        self.answers: list[advice.AnswerPlace] = []
 
     def report(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(str(path), line, message))
@@ -103,7 +128,14 @@ class _Reader:
     # -- reading a file -------------------------------------------------------------------
     def text(self, path: Path) -> str | None:
         """The file as text (UTF-8, with or without Excel's BOM), or None after saying why not."""
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(FILE_LIMIT + 1)
+            if len(raw) > FILE_LIMIT:
+                handle.seek(0, 2)
+                self.report(path, 1, f"ファイルが大きすぎます（{handle.tell() / 1024 / 1024:.1f} MB）— 1つのファイルは "
+                                     f"{FILE_LIMIT // 1024 // 1024} MB までです。"
+                                     + ("終わった教室の行を消してください" if path.name == CLASSES_FILE else "質問をいくつかのカテゴリのファイルに分けてください"))
+                return None
         if raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
@@ -128,6 +160,9 @@ class _Reader:
             return None
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
+        except RecursionError:  # PyYAML's composer recurses once per level of [ ] or indentation
+            self.report(path, 1, "[ ] や字下げの入れ子が深すぎて読めません — FAQ の形（category と entries）に書き直してください")
+            return None
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             if error.context_mark is not None and "end of stream" in (error.problem or ""):
@@ -226,7 +261,21 @@ class _Reader:
         updated = self.updated(path, fields.get("updated"))
         if not (entry_id and question and answer):
             return None
+        self.answers.append(self.answer_place(path, entry_id, fields, bool(links), updated))
         return Entry(entry_id, question, answer, category, label, alternates, keywords, links, related, updated, path.name)
+
+    def answer_place(self, path: Path, entry_id: str, fields: dict[str, yaml.Node], has_links: bool, updated: str | None) -> advice.AnswerPlace:
+        node = fields["answer"]
+        # A literal block (answer: |) keeps the file's lines, starting on the line after the |;
+        # folded or one-line answers do not, so their sentences all point at the answer's line.
+        literal = isinstance(node, yaml.ScalarNode) and node.style == "|"
+        first = _line(node) + 1 if literal else _line(node)
+        text = node.value if literal else (_scalar_text(node) or "")
+        updated_node = fields.get("updated")
+        return advice.AnswerPlace(
+            str(path), entry_id, advice.sentences(text.rstrip("\n"), first, one_line=not literal), has_links,
+            updated, _line(updated_node) if updated_node is not None else None,
+        )
 
     def entry_id(self, path: Path, fields: dict[str, yaml.Node], start: int) -> str:
         entry_id = self.required_text(path, fields, "id", start, "「id: 英小文字・数字・ハイフンの名前」を書いてください（例: mynumber-apply）")

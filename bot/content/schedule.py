@@ -10,12 +10,16 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..clock import JST, weekday_name
 from ..errors import Problem
 
 CLASSES_FILE = "classes.csv"
+# A class is booked by its NO: it travels in a button's postback data (class:confirm:<NO>,
+# LINE takes 300 characters) and is kept with each booking, so it must stay short and plain.
+CLASS_NO_LIMIT = 100
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 REQUIRED_COLUMNS = ("NO", "イベント名", "開始日", "開始時間", "終了時間", "場所名称")
 OPTIONAL_COLUMNS = ("住所", "説明", "対象者", "料金(基本)", "定員", "参加申込終了日", "参加申込方法", "連絡先電話番号", "URL", "備考")
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
@@ -40,6 +44,7 @@ class SmartphoneClass:
     phone: str = ""
     url: str = ""
     note: str = ""
+    line: int = field(default=0, compare=False)  # where it is in classes.csv, for bot check
 
     @property
     def starts_at(self) -> dt.datetime:
@@ -149,7 +154,13 @@ def parse_classes(text: str, path: str) -> tuple[list[SmartphoneClass], list[Pro
                 report(line, f"参加申込終了日「{cell('参加申込終了日')}」が日付として読めません — 2026-12-01 の形で書いてください")
                 sound = False
         number = cell("NO")
-        if number in first_line:
+        if len(number) > CLASS_NO_LIMIT:
+            report(line, f"NO「{number[:20]}…」が{len(number)}文字あります — LINE のボタンで予約に使うので、{CLASS_NO_LIMIT}文字以内の短い番号にしてください（例: 2026-12-09-01）")
+            sound = False
+        elif _CONTROL.search(number):
+            report(line, "NO に改行などの見えない文字が入っています — 1行の短い番号にしてください（例: 2026-12-09-01）")
+            sound = False
+        elif number in first_line:
             report(line, f"NO「{number}」は {first_line[number]}行目でも使われています — 教室ごとにちがう番号にしてください（予約がこの番号を使います）")
             sound = False
         else:
@@ -160,7 +171,7 @@ def parse_classes(text: str, path: str) -> tuple[list[SmartphoneClass], list[Pro
             no=number, title=cell("イベント名"), date=date, start=start, end=end, place=cell("場所名称"),
             address=cell("住所"), description=cell("説明"), audience=cell("対象者"), fee=cell("料金(基本)"),
             capacity=capacity, apply_until=apply_until, apply_method=cell("参加申込方法"),
-            phone=cell("連絡先電話番号"), url=cell("URL"), note=cell("備考"),
+            phone=cell("連絡先電話番号"), url=cell("URL"), note=cell("備考"), line=line,
         ))
     classes.sort(key=lambda c: (c.starts_at, c.no))
     return classes, problems

@@ -8,6 +8,7 @@ bot does not talk back to give ``None``.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from linebot.v3.webhooks import (
     FollowEvent,
@@ -26,6 +27,8 @@ from ..storage import Storage
 from ..user_ids import UserIdBox
 from .replies import Reply, Responder
 from .router import Command, read_postback, read_typed
+
+log = logging.getLogger(__name__)
 
 NOT_KEPT = "（マイナンバーがふくまれていたため記録していません）"
 PURGE_EVERY_SECONDS = 3600
@@ -107,7 +110,7 @@ class Conversation:
         """
         kind = command.kind
         if kind == "feedback":
-            self.storage.record_feedback(int(command.target), helpful=command.helpful)
+            self._feedback(event, int(command.target), command.helpful)
         elif kind in ("my-bookings", "cancel", "confirm-cancel", "book", "confirm-booking"):
             resident = self._resident(event)
             if kind == "my-bookings":
@@ -116,6 +119,17 @@ class Conversation:
                 return self._cancel(resident, command.target, confirmed=kind == "confirm-cancel", responder=responder)
             return self._book(event, resident, command.target, confirmed=kind == "confirm-booking", responder=responder)
         return responder.follow(command, now=self.clock(), seats_taken=self.storage.seats_taken)
+
+    def _feedback(self, event: object, question_id: int, helpful: bool) -> None:
+        """Keep a 解決した / 解決しない tap only for the resident's own question: a button's data
+        can be copied, and another resident's tap must not decide what the report says. The
+        reply is the same either way, so a tap tells nobody whose question an id is."""
+        resident = self._resident(event)
+        logged = self.storage.question(question_id)
+        if logged is None or resident == "-" or logged.resident != resident:
+            log.info("feedback ignored: not the resident's own question")
+            return
+        self.storage.record_feedback(question_id, helpful=helpful)
 
     def _cancel(self, resident: str, booking_id: str, confirmed: bool, responder: Responder) -> Reply:
         booking = next((b for b in self.storage.bookings_of(resident) if str(b.id) == booking_id), None)

@@ -203,5 +203,10 @@ class Responder:
             return Reply("none", self.message("thanks"), self.category_buttons(), match)
         if match.smalltalk == "greeting":
             return Reply("none", self.message("greeting"), self.category_buttons(), match)
-        text = self.message("fallback") + "\n\n" + self.contact_text()
-        return Reply("none", text, self.category_buttons() + (Button(CONTACT_LABEL, "contact"),), match)
+        text = self.message("fallback")
+        buttons = self.category_buttons() + (Button(CONTACT_LABEL, "contact"),)
+        suggestion = self.matcher.suggestion(match)
+        if suggestion is not None and len(buttons) < BUTTON_LIMIT:
+            text += f"\n\nもしかして、「{suggestion.question}」のことですか？"
+            buttons = (Button(self.faq.entry(suggestion.id).button_label, f"entry:{suggestion.id}"),) + buttons
+        return Reply("none", text + "\n\n" + self.contact_text(), buttons, match)

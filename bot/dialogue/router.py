@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ..content.faq import Faq
+from ..content.schedule import CLASS_NO_LIMIT
 from ..engine.textnorm import normalize
 
 MENU_WORDS = {"メニュー", "めにゅー", "menu", "一覧", "カテゴリ", "最初から", "はじめから", "トップ"}
@@ -33,8 +34,8 @@ _POSTBACKS = [
     (re.compile(r"entry:([a-z0-9][a-z0-9-]{0,99})"), lambda m: Command("entry", m[1])),
     (re.compile(r"class:list"), lambda m: Command("classes")),
     (re.compile(r"class:mine"), lambda m: Command("my-bookings")),
-    (re.compile(r"class:book:([^\x00-\x1f]{1,100})"), lambda m: Command("book", m[1])),
-    (re.compile(r"class:confirm:([^\x00-\x1f]{1,100})"), lambda m: Command("confirm-booking", m[1])),
+    (re.compile(rf"class:book:([^\x00-\x1f]{{1,{CLASS_NO_LIMIT}}})"), lambda m: Command("book", m[1])),
+    (re.compile(rf"class:confirm:([^\x00-\x1f]{{1,{CLASS_NO_LIMIT}}})"), lambda m: Command("confirm-booking", m[1])),
     (re.compile(rf"class:cancel:{_ID}"), lambda m: Command("cancel", m[1])),
     (re.compile(rf"class:cancel-ok:{_ID}"), lambda m: Command("confirm-cancel", m[1])),
     (re.compile(rf"feedback:(yes|no):{_ID}"), lambda m: Command("feedback", m[2], helpful=m[1] == "yes")),

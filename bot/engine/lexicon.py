@@ -61,7 +61,23 @@ class Lexicon:
         for groups in group_maps:
             for canonical, variants in groups.items():
                 lexicon.add(canonical, variants)
+        lexicon._close()
         return lexicon
+
+    def _close(self) -> None:
+        """Folds compose: when a town folds 携帯電話 → スマホ and the built-in lexicon folds
+        ガラケー → 携帯電話, ガラケー reaches スマホ too (a cycle stops where it closes)."""
+        by_word = {key[0]: canonical for key, canonical in self.sequences.items() if len(key) == 1}
+
+        def last(canonical: str) -> str:
+            seen = {canonical}
+            while canonical in by_word and by_word[canonical] not in seen:
+                canonical = by_word[canonical]
+                seen.add(canonical)
+            return canonical
+
+        self.sequences = {key: last(canonical) for key, canonical in self.sequences.items()}
+        self.spellings = {spelling: last(canonical) for spelling, canonical in self.spellings.items()}
 
     def add(self, canonical: str, variants: list[str]) -> None:
         canonical = normalize(canonical)

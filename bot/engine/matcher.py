@@ -32,66 +32,101 @@ from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
 
-# Decision boundaries as (sparse FAQ, rich FAQ); see Calibration. Measured on the shipped FAQ
-# (rich) and the kaede fixture (sparse) for wrong answers ≤ 4% and off-topic refused ≥ 85%.
+# ---- Every tuning constant of the matcher, with the reason for its value -----------------
+# Figures quoted are from `python bench/evaluate.py` (shipped FAQ + dev set, another town's
+# FAQ tests/data/kaede, LocalgovFAQ's development half).
+
+# -- Deciding (see Calibration) -------------------------------------------------------------
+# Bounds as (sparse FAQ, rich FAQ), interpolated by the FAQ's phrasings per entry. The sparse
+# ends were measured on kaede (1.3 phrasings per entry), the rich ends on the shipped FAQ (4):
+# the settings that answer most while wrong answers stay ≤ 4% and off-topic refusals ≥ 85%.
 SPARSE_PHRASINGS = 1.3
 RICH_PHRASINGS = 4.0
 ANSWER_THRESHOLD = (40.0, 60.0)
 ANSWER_MARGIN = (3.0, 3.0)
 # A lower score needs a longer lead: answer when score + LEAD_WEIGHT × lead ≥ CONFIDENCE.
 LEAD_WEIGHT = (2.0, 3.0)
-CONFIDENCE = (100.0, 80.0)
+CONFIDENCE = (105.0, 80.0)
 # Coverage: how much of the question the leader holds by itself, BM25 aside. BM25 is relative
 # to the best entry for this question, so only coverage says whether anything fits at all.
 ANSWER_COVERAGE = (20.0, 50.0)
+# Choices below 60 let too many off-topic questions through (they count as not refused).
 CHOICES_COVERAGE = (60.0, 60.0)
+# A question the bot cannot answer still gets its best entry as a 「もしかして」 button when that
+# entry holds this much of it (kaede: the button is the right entry for 39 of the 67 refused
+# in-scope questions that get one, and appears for 7 of 60 off-topic ones).
+SUGGESTION_COVERAGE = 30.0
 # Buttons go to entries within this many points of the best one.
 CHOICES_SPREAD = 20.0
-MAX_CANDIDATES = 5
-MAX_CHOICES = 4
+MAX_CANDIDATES = 5  # DESIGN.md: at most 5 candidates unless --top says otherwise
+MAX_CHOICES = 4  # buttons a resident can still read on a phone, plus どれでもない
+
+# -- Reading a question -----------------------------------------------------------------------
+# Longer messages are cut: nobody's question is past 600 characters, and a pasted document
+# would cost time for nothing.
 MAX_QUERY_CHARS = 600
+MAX_SENTENCES = 8  # sentences of a long message scored on their own
+# A sentence that carries little of the message cannot outbid it: its score is scaled between
+# this floor and 1 by its share of the message's weight (0.4–0.8 measured alike; 0.8 worse).
+_SENTENCE_FLOOR = 0.6
+# Hiragana runs are respelt as FAQ words of 3 to 14 kana: shorter runs are too often particles.
+_SPOT_MIN = 3
+_SPOT_MAX = 14
+# Only a word rare in Japanese at large (Zipf below 3, about once per million words) may be a
+# misspelling of an FAQ word: 取る (4.7) is never respelt as 撮る.
+_CORRECTABLE_BELOW_ZIPF = 3.0
+# Caches of what residents' unknown words mean; cleared when full, words are endless.
+_CORRECTIONS_KEPT = 20000
+
+# -- Indexing an FAQ --------------------------------------------------------------------------
 # An answer's opening says what it is about; indexing the rest of a long answer costs load
 # time (LocalgovFAQ) and adds only words worth half credit.
 ANSWER_INDEX_CHARS = 300
 _PARALLEL_FROM = 200  # entries; below that, starting threads costs more than it saves
-MAX_SENTENCES = 8
 
+# -- Coverage ---------------------------------------------------------------------------------
+# (postings, credit): a word found whole in the phrasings counts fully, in the answer half (the
+# answer mentions many things it is not about); a word found only as part of a compound, or a
+# compound found only in part, counts a little less.
 _ANSWER_FIELD_CREDIT = 0.5
 _PART_CREDIT = 0.8
 _AS_PART_CREDIT = 0.6
-# (postings, credit): a word found whole in the phrasings counts fully, in the answer half;
-# a word found only inside a compound counts a little less.
 _WHOLE_FIELDS = (("answer_part", _ANSWER_FIELD_CREDIT * _AS_PART_CREDIT), ("answer", _ANSWER_FIELD_CREDIT), ("question_part", _AS_PART_CREDIT), ("question", 1.0))
 _PART_FIELDS = (("question", 1.0), ("question_part", 1.0))
+# Coverage blends how much of the resident's words the entry holds (70%) with how much of the
+# entry's closest phrasing the resident said (30%); 0.6–0.85 measured alike.
 _QUERY_SIDE = 0.7
-# A word the FAQ never uses weighs a little more than its rarest word: it may be the topic
-# (パスポート) or only the resident's situation (入院中, 財布ごと). Another counter's word
+# Only the best entries by the first part are checked against their phrasings.
+_SHORTLIST = 60
+# A word the FAQ never uses weighs, relative to the FAQ's rarest word, by how rare it is in
+# Japanese at large: from _UNSEEN_FLOOR for everyday words (Zipf 6, 大丈夫) up to _UNSEEN_BOOST
+# for rare ones (Zipf 3 or less, 老眼), linearly between. Another counter's word
 # (bot/engine/data/other_services.yaml) is almost surely the topic and weighs far more.
 _UNSEEN_BOOST = 1.1
-_FOREIGN_BOOST = 2.5
+_UNSEEN_FLOOR = 0.2
 _COMMON_ZIPF = 6.0
 _RARE_ZIPF = 3.0
-_UNSEEN_FLOOR = 0.2
+_FOREIGN_BOOST = 2.5
 # A word that says what kind of question it is, not what it is about: 「ハローワークの場所」
 # must not be taken for the class venue because both ask 場所. (日程 and 費用 were tried too:
 # no better on the dev set, and worse on LocalgovFAQ, where they are often the topic.)
 _KIND_WORDS = frozenset({"場所"})
 _KIND_WEIGHT = 0.7
-# Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 5
-# points off an entry whose phrasings read unlike the message, letter by letter.
-_TIE_PENALTY = 5.0
-# Caches of what residents' unknown words mean; cleared when full, words are endless.
-_CORRECTIONS_KEPT = 20000
-_TIE_RANGE = 10.0
-_BM25_SHARE = 0.3
+# Words that only name the kind of answer wanted; a question made of them alone is not answered.
+_QUESTION_KINDS = frozenset({"場所", "日程", "費用"})
+
+# -- Ranking ----------------------------------------------------------------------------------
+# BM25's share of the score that ranks (the rest is coverage); 0.2–0.5 measured alike. The
+# question field counts twice in BM25 (the answer is longer and about more things).
+_BM25_SHARE = 0.35
 _BM25_QUESTION_REPEAT = 2
-# Only a word rare in Japanese at large may be a misspelling of an FAQ word.
-_CORRECTABLE_BELOW_ZIPF = 3.0
+# Close calls between plausible answers (within 10 points of a leader of 50 or more): up to 10
+# points off an entry whose phrasings sound unlike the message (see _break_ties), compared in
+# pieces of three kana: two match too much by chance, four miss short words.
+_TIE_PENALTY = 10.0
+_TIE_RANGE = 10.0
 _TIE_MIN = 50.0
-_SENTENCE_FLOOR = 0.6
-_SPOT_MIN = 3
-_SHORTLIST = 60
-_SPOT_MAX = 14
+_SOUND_GRAM = 3
 _SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[ねよわ])[、,]")
 _URL = re.compile(r"https?://\S+")
 _HALF_WIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
@@ -116,6 +151,7 @@ class Match:
     candidates: tuple[Candidate, ...]
     smalltalk: str | None = None
     rule: str = ""
+    coverage: float = 0.0  # how much of the question the best candidate holds by itself
 
 
 @dataclass
@@ -125,7 +161,6 @@ class _Phrasing:
     words: list[Word]
     weights: list[float] = field(default_factory=list)
     total: float = 0.0
-    sound: str = ""
 
 
 @dataclass
@@ -147,6 +182,7 @@ class Matcher:
         self.entries: list[_IndexedEntry] = []
         self._groups_seen: dict[str, set[int]] = {}
         self._bm25_docs: list[list[str]] = []
+        self._sound_docs: list[list[str]] = []
         # word → entries, by where the entry has it: as a whole word or as part of a compound,
         # in its phrasings (question, alternates, label, keywords) or only in its answer.
         self.postings: dict[str, dict[str, list[int]]] = {
@@ -175,6 +211,7 @@ class Matcher:
         phrasings = sum(1 + len(e.alternates) for e in entries)
         self.calibration = Calibration.for_faq(phrasings / len(entries) if entries else 0.0)
         self._bm25 = _Bm25(self._bm25_docs)
+        self._sound_bm25 = _Bm25(self._sound_docs)
         del self._bm25_docs
 
     # -- building -------------------------------------------------------------------------
@@ -199,11 +236,12 @@ class Matcher:
                 if w.groups:
                     self._groups_seen.setdefault(w.term, set()).update(w.groups)
             if phrasing:
-                indexed.phrasings.append(_Phrasing(phrasing, sound=_sound(text)))
+                indexed.phrasings.append(_Phrasing(phrasing))
             question_words.extend(phrasing)
         for text in (entry.label, *entry.keywords):
             question_words.extend(self.analyse(normalize(text)))
         self._bm25_docs.append(_bm25_tokens(question_words) * _BM25_QUESTION_REPEAT + _bm25_tokens(answer_words))
+        self._sound_docs.append([g for text in (entry.question, *entry.alternates, entry.label, *entry.keywords) for g in _sound_grams(text)])
         indexed.question_terms, indexed.question_parts = _terms(question_words)
         answer_terms, answer_parts = _terms(answer_words)
         indexed.answer_terms = answer_terms - indexed.question_terms
@@ -439,10 +477,11 @@ class Matcher:
         return self._break_ties(ordered, typed)
 
     def _break_ties(self, ordered: list[tuple[int, float, float]], typed: str) -> list[tuple[int, float, float]]:
-        """Close calls: the entry whose phrasing reads most like the message goes first.
+        """Close calls: the entry whose phrasings sound most like the message goes first.
 
         Near-duplicate entries (カードの更新 / 電子証明書の更新) share their words; how the
-        resident put it, letter by letter, tells them apart.
+        resident put it, sound by sound (BM25 over three-kana pieces of the readings), tells them
+        apart, and still works where the analyser split a hiragana message badly.
         """
         if not ordered or ordered[0][1] < _TIE_MIN:
             return ordered
@@ -450,17 +489,20 @@ class Matcher:
         close = [(n, s, c) for n, s, c in ordered[:6] if lead - s < _TIE_RANGE]
         if len(close) < 2:
             return ordered
-        sound = _sound(typed[:MAX_QUERY_CHARS])
-        rescored = []
-        for number, score, covered in close:
-            alike = max((fuzz.ratio(sound, p.sound) for p in self.entries[number].phrasings), default=0.0)
-            # A penalty, not a bonus: scores stay within 0–100 and two entries at 100 still part.
-            rescored.append((number, score - _TIE_PENALTY * (1 - alike / 100), covered))
+        grams = self._sound_bm25.scores(_sound_grams(typed[:MAX_QUERY_CHARS]))
+        best = max((grams.get(n, 0.0) for n, _, _ in close), default=0.0) or 1.0
+        # A penalty, not a bonus: scores stay within 0–100 and two entries at 100 still part.
+        rescored = [(n, s - _TIE_PENALTY * (1 - grams.get(n, 0.0) / best), c) for n, s, c in close]
         return sorted(rescored, key=lambda item: (-item[1], item[0])) + ordered[len(close):]
 
     def match(self, text: str) -> Match:
         """Decide between one answer, a few choices and none."""
         return self._decide(text, self._ranked(text))
+
+    def _asks_only_a_kind(self, text: str) -> bool:
+        """「何曜日？」「いくら？」 alone say what kind of answer is wanted, not about what."""
+        read = self.read(text)
+        return bool(read) and all(w.term in _QUESTION_KINDS for w in read)
 
     def explain(self, text: str, limit: int = MAX_CANDIDATES) -> Explanation:
         """Why :meth:`match` decides as it does: the words read, their weights, the top
@@ -493,12 +535,22 @@ class Matcher:
         top = candidates[0].score if candidates else 0.0
         if kind is not None:
             return Match(query, "none", None, top, candidates, smalltalk=kind, rule="smalltalk")
+        coverage = round(ranked[0][2], 1) if ranked else 0.0
         rule = self.calibration.rule(ranked)
+        if rule.startswith("answer") and self._asks_only_a_kind(query):
+            rule = "choices: the question names only a kind of answer (when, where, how much), no topic"
         if rule.startswith("answer"):
-            return Match(query, "answer", candidates[0].id, top, candidates, rule=rule)
+            return Match(query, "answer", candidates[0].id, top, candidates, rule=rule, coverage=coverage)
         if rule.startswith("choices"):
-            return Match(query, "choices", None, top, candidates, rule=rule)
-        return Match(query, "none", None, top, candidates, rule=rule)
+            return Match(query, "choices", None, top, candidates, rule=rule, coverage=coverage)
+        return Match(query, "none", None, top, candidates, rule=rule, coverage=coverage)
+
+    def suggestion(self, match: Match) -> Candidate | None:
+        """For a question the bot cannot answer, the one entry worth asking about
+        (「もしかして」): plausible, though not enough to answer or offer choices."""
+        if match.status != "none" or match.smalltalk or not match.candidates:
+            return None
+        return match.candidates[0] if match.coverage >= SUGGESTION_COVERAGE else None
 
     def choices(self, match: Match) -> list[Candidate]:
         """The candidates worth a button: close enough to the best one."""
@@ -603,32 +655,38 @@ class Calibration:
 
 class _Bm25:
     """Okapi BM25 over entries' words: term frequency and entry length, which the coverage
-    score ignores, so that a long answer about the topic outranks a passing mention."""
+    score ignores, so that a long answer about the topic outranks a passing mention.
+    Each word's contribution to each entry is worked out once, when the FAQ loads."""
 
     def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.75):
-        self.k1, self.b = k1, b
-        self.postings: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        self.lengths = [len(d) for d in docs]
-        self.average = (sum(self.lengths) / len(docs)) if docs else 1.0
+        lengths = [len(d) for d in docs]
+        average = (sum(lengths) / len(docs)) if docs else 1.0
+        counts: dict[str, dict[int, int]] = defaultdict(dict)
         for number, doc in enumerate(docs):
-            counts: dict[str, int] = defaultdict(int)
             for token in doc:
-                counts[token] += 1
-            for token, count in counts.items():
-                self.postings[token].append((number, count))
+                counts[token][number] = counts[token].get(number, 0) + 1
         n = len(docs)
-        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self.postings.items()}
+        self.idf = {t: math.log(1 + (n - len(c) + 0.5) / (len(c) + 0.5)) for t, c in counts.items()}
+        self.postings: dict[str, list[tuple[int, float]]] = {
+            token: [
+                (number, self.idf[token] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[number] / average)))
+                for number, tf in by_entry.items()
+            ]
+            for token, by_entry in counts.items()
+        }
 
     def scores(self, query: list[str]) -> dict[int, float]:
         out: dict[int, float] = defaultdict(float)
         for token in set(query):
-            idf = self.idf.get(token)
-            if idf is None:
-                continue
-            for number, count in self.postings[token]:
-                norm = self.k1 * (1 - self.b + self.b * self.lengths[number] / self.average)
-                out[number] += idf * count * (self.k1 + 1) / (count + norm)
+            for number, contribution in self.postings.get(token, ()):
+                out[number] += contribution
         return out
+
+
+def _sound_grams(text: str) -> list[str]:
+    sound = fold_reading(reading(normalize(text)))
+    sound = "".join(c for c in sound if is_hiragana(c))
+    return [sound[i : i + _SOUND_GRAM] for i in range(len(sound) - _SOUND_GRAM + 1)]
 
 
 def _bm25_tokens(analysed: list[Word]) -> list[str]:
@@ -644,10 +702,6 @@ def _general_rarity(term: str) -> float:
     Japanese (大丈夫) weighs little, a rare word (老眼) as much as the rarest FAQ word."""
     share = (_COMMON_ZIPF - zipf(term)) / (_COMMON_ZIPF - _RARE_ZIPF)
     return min(_UNSEEN_BOOST, max(_UNSEEN_FLOOR, share))
-
-
-def _sound(text: str) -> str:
-    return to_hiragana(normalize(text)).replace(" ", "")
 
 
 def _terms(analysed: list[Word]) -> tuple[set[str], set[str]]:

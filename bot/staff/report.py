@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 
 from ..clock import JST
-from ..content.faq import Faq
+from ..content.faq import Faq, review_due_before
 from ..engine.analysis import STOP_WORDS, Word
 from ..engine.matcher import Matcher
 from ..engine.smalltalk import smalltalk_kind
@@ -194,7 +194,7 @@ def build_report(questions: list[LoggedQuestion], feedback: list[tuple], faq: Fa
     )
     matched = {q.entry_id for q in questions if q.entry_id}
     never = [e.id for e in faq.entries if e.id not in matched]
-    stale_before = (today - dt.timedelta(days=365)).isoformat()
+    stale_before = review_due_before(today)
     stale = [(e.id, e.updated) for e in faq.entries if e.updated and e.updated < stale_before]
     return Report(
         municipality=faq.settings.municipality,

@@ -1,0 +1,30 @@
+"""Folding residents' words onto staff words: the built-in lexicon and a town's synonyms."""
+
+from bot.engine.analysis import words
+from bot.engine.lexicon import Lexicon, builtin_groups
+
+
+def folded(lexicon, text):
+    return [w.term for w in lexicon.fold(words(text, lexicon.keep))]
+
+
+def test_a_town_fold_continues_a_builtin_one():
+    # Built in: ガラケー → 携帯電話; the town: 携帯電話 → スマホ.
+    lexicon = Lexicon.build(builtin_groups(), {"スマホ": ["携帯電話"]})
+    assert folded(lexicon, "ガラケー") == ["スマホ"]
+
+
+def test_a_builtin_fold_reaches_the_towns_word():
+    lexicon = Lexicon.build(builtin_groups(), {"マイナ保険証": ["保険証"]})
+    assert folded(lexicon, "健康保険証") == ["マイナ保険証"]
+
+
+def test_a_cycle_of_folds_stops():
+    lexicon = Lexicon.build({"甲": ["乙"]}, {"乙": ["甲"]})
+    assert folded(lexicon, "乙") in (["甲"], ["乙"])
+
+
+def test_builtin_variants_are_not_everyday_verbs_of_another_meaning():
+    # 盗られる is read as 取る: a fold of it would turn every 取る into 盗難.
+    lexicon = Lexicon.build(builtin_groups())
+    assert folded(lexicon, "住民票を取る") == ["住民票", "取る"]
