@@ -191,11 +191,15 @@ class Storage:
         self.url = url
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        options = {}
+        # Reply threads, request threads, the sweeper and the health probe of a worker may all
+        # want a connection at once: the pool grows for them instead of making them wait.
+        options = {"max_overflow": 40}
+        if url == "sqlite:///:memory:":
+            options = {}
         if not url.startswith("sqlite"):
             # A server restarted under the bot leaves dead pooled connections: test each one
             # before use. Connecting gives up quickly, so /healthz answers within its 2 seconds.
-            options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
+            options.update(pool_pre_ping=True, connect_args={"connect_timeout": 2})
         self.engine = create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
