@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import json
@@ -49,8 +50,9 @@ log = logging.getLogger(__name__)
 SCHEMA_LOCK_KEY = 0x626F74_736368656D  # "bot" "schem"
 # How long a SQLite writer waits for another one before giving up.
 BUSY_TIMEOUT_MS = 10000
-# How long /healthz's write waits for a lock: the whole check must answer within 2 seconds.
-PROBE_TIMEOUT_MS = 1000
+# How long a write that someone waits for (LINE for the webhook's 200, a load balancer for
+# /healthz, both within 2 seconds) waits for another writer's lock.
+QUICK_WAIT_MS = 1000
 # Row ids are 32-bit integers on PostgreSQL; a bigger number (a forged postback) names no row.
 LARGEST_ID = 2**31 - 1
 
@@ -248,7 +250,7 @@ class Storage:
             connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{clause}'))
             log.info("database upgraded: %s.%s added", table.name, column.name)
 
-    def check_writes(self, name: str, timeout_ms: int = PROBE_TIMEOUT_MS, now: float | None = None) -> str:
+    def check_writes(self, name: str, timeout_ms: int = QUICK_WAIT_MS, now: float | None = None) -> str:
         """Write one heartbeat row and say how it went: "ok", or one of the fixed words in
         :data:`WRITE_REFUSALS` (never the driver's text, which can hold paths and URLs).
 
@@ -257,26 +259,32 @@ class Storage:
         """
         moment = _moment(now)
         try:
-            with self.engine.connect() as connection:
-                sqlite = connection.dialect.name == "sqlite"
-                if sqlite:
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout_ms)}")
-                    connection.commit()  # ends the transaction the PRAGMA began
-                try:
-                    with connection.begin():
-                        if connection.dialect.name == "postgresql":
-                            connection.execute(text(f"SET LOCAL lock_timeout = {int(timeout_ms)}"))
-                            connection.execute(text(f"SET LOCAL statement_timeout = {int(timeout_ms) * 2}"))
-                        beat = _upsert(connection, heartbeat, {"name": name, "beat_at": moment}, ["name"])
-                        connection.execute(beat)
-                finally:
-                    if sqlite:
-                        connection.rollback()
-                        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                        connection.commit()
+            with self._quick_write(timeout_ms) as connection:
+                connection.execute(_upsert(connection, heartbeat, {"name": name, "beat_at": moment}, ["name"]))
             return "ok"
         except Exception as error:  # every driver error is one of a few answers to a health check
             return _refusal(error)
+
+    @contextmanager
+    def _quick_write(self, timeout_ms: int):
+        """A transaction that waits for another writer's lock ``timeout_ms`` at most (then the
+        driver's OperationalError), for writes made while someone is waiting for the answer."""
+        with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout_ms)}")
+                connection.commit()  # ends the transaction the PRAGMA began
+            try:
+                with connection.begin():
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(text(f"SET LOCAL lock_timeout = {int(timeout_ms)}"))
+                        connection.execute(text(f"SET LOCAL statement_timeout = {int(timeout_ms) * 2}"))
+                    yield connection
+            finally:
+                if sqlite:
+                    connection.rollback()
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                    connection.commit()
 
     def claim_event(self, event_id: str, now: float | None = None, *, owner: str | None = None,
                     lease_until: float | None = None, reply_by: float | None = None,
@@ -284,14 +292,15 @@ class Storage:
         """True the first time ``event_id`` is seen by any worker; False for a redelivery.
 
         With ``owner`` the event is queued under that worker's lease until ``lease_until``, with
-        the (encrypted) ``payload`` another worker needs to answer it if this one cannot.
+        the (encrypted) ``payload`` another worker needs to answer it if this one cannot. This
+        runs while LINE waits for the webhook's answer, so a lock is waited for a second at most.
         """
         now = _moment(now)
         values = dict(event_id=storable(event_id), received_at=now)
         if owner is not None:
             values.update(state="queued", owner=owner, lease_until=lease_until, reply_by=reply_by, payload=payload)
         try:
-            with self.engine.begin() as connection:
+            with self._quick_write(QUICK_WAIT_MS) as connection:
                 connection.execute(insert(delivered_events).values(**values))
         except IntegrityError:
             return False

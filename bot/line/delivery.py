@@ -197,11 +197,18 @@ class Dispatcher:
 
     # -- the sweeper ----------------------------------------------------------------------------
     def _sweep_forever(self) -> None:
+        failing = None
         while not self._stop.wait(self.sweep_seconds):
             try:
                 self.sweep()
             except Exception as error:  # the database is away: try again on the next round
-                log.warning("reply sweep failed: error=%s", type(error).__name__)
+                if type(error).__name__ != failing:  # said once, not every second
+                    failing = type(error).__name__
+                    log.warning("reply sweep failed, retrying every %.0f s: error=%s", self.sweep_seconds, failing)
+                continue
+            if failing:
+                failing = None
+                log.info("reply sweep works again")
 
     def sweep(self) -> None:
         """Renew the leases this worker holds, close what expired, adopt what others left."""
