@@ -327,6 +327,34 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
         raise SystemExit(1)
 
 
+@cli.group(name="staff")
+def staff_group() -> None:
+    """Accounts for the staff console (/staff/, on with STAFF_CONSOLE=1)."""
+
+
+@staff_group.command(name="add")
+@database_option
+@click.argument("name")
+def staff_add(database: str, name: str) -> None:
+    """Create a staff account, or give it a new password; the password is read from standard input.
+
+    Example: bot staff add sato        (asks for the password twice on a terminal)
+             printf '%s\\n' "$PASSWORD" | bot staff add sato
+
+    Only an argon2 hash of the password is stored. A new password signs the account out everywhere.
+    """
+    from .staff.console.accounts import add_account
+    from .storage import Storage
+
+    if sys.stdin.isatty():
+        password = click.prompt("パスワード", hide_input=True, confirmation_prompt="もう一度パスワード",
+                                err=True, show_default=False)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    created = add_account(Storage(database), name, password)
+    click.echo(f"職員アカウント「{name}」を{'作りました' if created else '新しいパスワードにしました'}。")
+
+
 def _server_config(faq_dir: Path):
     from .config import ServerConfig
 
@@ -351,7 +379,8 @@ def secret_key() -> None:
 @cli.command()
 @faq_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--port", type=int, default=lambda: int(os.environ.get("PORT") or 8000), show_default="PORT or 8000",
+              help="Port to listen on.")
 def serve(faq_dir: Path, host: str, port: int) -> None:
     """Run the webhook on a development server (production: gunicorn, see the Procfile).
 

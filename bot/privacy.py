@@ -188,7 +188,7 @@ class _Scan:
                 self.claim(start, chain[end - 1].end(), _KEEP if business else PHONE_MASK)
                 return end
         end = _end_of_sum(chain, i, (MY_NUMBER_DIGITS,))
-        if end is not None:
+        if end is not None and _typed_as_one_number(chain[i:end]):
             self.claim(first.start(), chain[end - 1].end(), MY_NUMBER_MASK)
             return end
         return i + 1
@@ -230,6 +230,13 @@ def _end_of_sum(chain: list[re.Match], i: int, totals: tuple[int, ...], limit: i
         if count >= max(totals):
             break
     return found
+
+
+def _typed_as_one_number(groups: list[re.Match]) -> bool:
+    """How people type one 12-digit number: in up to four groups (4829 1736 5026, 482 917 365 026)
+    or digit by digit (4 8 2 9 …). Five or more groups of two or more digits are a list
+    (ages 65・70・75・80・85・90, codes 11・12・21・22・31・32), not a number."""
+    return len(groups) <= 4 or all(len(g.group()) == 1 for g in groups)
 
 
 def _is_pin(value: str, length: tuple[int, int]) -> bool:
@@ -285,6 +292,16 @@ def redact(text: str) -> str:
     return "".join(pieces)
 
 
+def _keyed_hash(text: str, secret_key: bytes) -> str:
+    return hmac.new(secret_key, text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def resident_key(user_id: str, secret_key: bytes) -> str:
     """A pseudonym for a LINE user id: the same resident gets the same key, which cannot be reversed."""
-    return hmac.new(secret_key, user_id.encode(), hashlib.sha256).hexdigest()[:32]
+    return _keyed_hash(user_id, secret_key)
+
+
+def message_key(message_id: str, secret_key: bytes) -> str:
+    """What a logged question is found by when the resident unsends its message: LINE's
+    message id, hashed like a user id, so the log keeps no id of LINE's."""
+    return _keyed_hash(message_id, secret_key)

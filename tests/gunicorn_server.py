@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The line bot.line.delivery logs when it is done with an event, whatever became of it.
+FINISHED = re.compile(r"event (?:answered|needs no reply|skipped \(standby\)|already answered \(redelivery\)|failed): event=(\S+)")
 
 
 def free_port() -> int:
@@ -45,6 +48,19 @@ class GunicornServer:
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait_for_events(self, *events: dict, copies: int = 1, timeout: float = 60.0) -> None:
+        """Wait until the server has finished each webhook event ``copies`` times (its log says
+        so), so that asserting what was or was not sent is not a race."""
+        ids = [e["webhookEventId"] for e in events]
+        deadline = time.monotonic() + timeout
+        while True:
+            done = FINISHED.findall(self.log())
+            if all(done.count(i) >= copies for i in ids):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the server did not finish {ids} in {timeout} s:\n{self.log()[-3000:]}")
+            time.sleep(0.05)
 
     def health(self) -> dict:
         with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:

@@ -32,3 +32,15 @@ def test_original_text_takes_away_exactly_what_safe_cell_added(text):
 @pytest.mark.parametrize("cell", ["'quoted", "'申請", "'1"])
 def test_a_quote_that_safe_cell_would_not_have_added_stays(cell):
     assert original_text(cell) == cell
+
+
+def test_every_spreadsheet_writer_goes_through_the_one_helper():
+    # A new CSV or workbook writer must reuse excel_csv or the FAQ export, which quote cells.
+    from conftest import ROOT
+
+    writers = {}
+    for path in sorted((ROOT / "bot").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if any(call in text for call in ("csv.writer(", "csv.DictWriter(", "Workbook(", "xlsxwriter")):
+            writers[path.relative_to(ROOT).as_posix()] = "safe_cell(" in text
+    assert writers == {"bot/content/excel.py": True, "bot/staff/csv_export.py": True}

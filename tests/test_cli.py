@@ -106,9 +106,11 @@ def checked_on_2026_12_01(monkeypatch):
     monkeypatch.setattr(bot.content.loader, "now", lambda: dt.datetime(2026, 12, 1, 9, tzinfo=JST))
 
 
-def test_check_sound_folder(runner, checked_on_2026_12_01):
+def test_check_sound_folder(runner, faq, checked_on_2026_12_01):
     result = run(runner, "check", "--faq", str(SHIPPED_FAQ))
-    assert (result.exit_code, result.output) == (0, "OK: 3カテゴリ、87件の質問に問題はありません。\nOK: スマホ教室の予定 12件（classes.csv）に問題はありません。\n")
+    assert (result.exit_code, result.output) == (0, (
+        f"OK: {len(faq.categories)}カテゴリ、{len(faq.entries)}件の質問に問題はありません。\n"
+        f"OK: スマホ教室の予定 {len(faq.classes)}件（classes.csv）に問題はありません。\n"))
 
 
 def test_check_prints_warnings_and_still_exits_0(runner, small_faq, checked_on_2026_12_01):
@@ -201,3 +203,35 @@ def test_an_unknown_class_no_is_named(runner, tmp_path):
 def test_the_cli_has_no_catch_all_handler():
     source = (ROOT / "bot" / "cli.py").read_text(encoding="utf-8")
     assert "except Exception" not in source and "except:" not in source
+
+
+# -- bot staff add ---------------------------------------------------------------------------------
+def test_staff_add_creates_an_account_with_a_hash_only(runner, tmp_path):
+    from bot.storage import Storage
+
+    url = f"sqlite:///{tmp_path}/bot.sqlite3"
+    result = runner.invoke(cli, ["staff", "add", "sato", "--database", url], input="sakura-desk-2026\n")
+    assert (result.exit_code, result.output) == (0, "職員アカウント「sato」を作りました。\n")
+    stored = Storage(url).staff_account("sato").password_hash
+    assert stored.startswith("$argon2id$")
+    assert b"sakura-desk-2026" not in (tmp_path / "bot.sqlite3").read_bytes()
+
+
+def test_staff_add_again_sets_a_new_password(runner, tmp_path):
+    url = f"sqlite:///{tmp_path}/bot.sqlite3"
+    runner.invoke(cli, ["staff", "add", "sato", "--database", url], input="sakura-desk-2026\n")
+    result = runner.invoke(cli, ["staff", "add", "sato", "--database", url], input="a-new-password-1\n")
+    assert (result.exit_code, result.output) == (0, "職員アカウント「sato」を新しいパスワードにしました。\n")
+
+
+def test_staff_add_refuses_a_short_password(runner, tmp_path):
+    result = runner.invoke(cli, ["staff", "add", "sato", "--database", f"sqlite:///{tmp_path}/bot.sqlite3"], input="short\n")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "パスワードが短すぎます — 10文字以上にしてください\n"
+
+
+def test_staff_add_refuses_a_name_with_spaces(runner, tmp_path):
+    result = runner.invoke(cli, ["staff", "add", "sato taro", "--database", f"sqlite:///{tmp_path}/bot.sqlite3"],
+                           input="sakura-desk-2026\n")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("名前は英数字で始まり")

@@ -15,8 +15,9 @@ import pytest
 import line_events as ev
 from bot.cli import cli
 from bot.privacy import MY_NUMBER_MASK
-from conftest import SHIPPED_FAQ
+from conftest import SHIPPED_FAQ, server_env
 from fake_line import reply_problems
+from gunicorn_server import GunicornServer
 from test_line_service import buttons, post, send, texts
 
 pytestmark = pytest.mark.e2e
@@ -106,26 +107,15 @@ def ascii_body(*events: dict) -> bytes:
 @pytest.mark.parametrize("odd", ["\ud800", "\udfff", "\x00"])
 def test_a_text_with_a_lone_surrogate_or_nul_gets_a_friendly_reply(server, fake_api, odd):
     event = ev.text(f"マイナンバーカードを{odd}なくした")
-    assert post(server, ascii_body(event))[0] == 200
-    request = wait_for_reply(fake_api, event["replyToken"])
+    request = send(server, fake_api, event, body=ascii_body(event))
     assert reply_problems(request["body"]) == [] and texts(request)
-
-
-def wait_for_reply(fake_api, token: str) -> dict:
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        for request in fake_api.wait_for_replies(1, timeout=0.2):
-            if request["body"]["replyToken"] == token:
-                return request
-    raise AssertionError(f"no reply for {token}")
 
 
 @pytest.mark.parametrize("data", ["menu:²", "feedback:yes:²", "feedback:no:" + "9" * 26, "class:cancel:" + "1" * 26,
                                   "class:book:" + "N" * 290, "entry:", "category:../../etc/passwd", "\ud800", "x" * 300])
 def test_a_malformed_postback_gets_a_friendly_reply(server, fake_api, data):
     event = ev.postback(data)
-    assert post(server, ascii_body(event))[0] == 200
-    request = wait_for_reply(fake_api, event["replyToken"])
+    request = send(server, fake_api, event, body=ascii_body(event))
     assert reply_problems(request["body"]) == [] and texts(request)
 
 
@@ -145,4 +135,42 @@ def test_feedback_on_another_residents_question_is_answered_and_not_stored(serve
 
 def test_no_traceback_in_the_server_log(server, fake_api):
     send(server, fake_api, ev.text("メニュー"))
+    assert "Traceback" not in server.log()
+
+
+@pytest.fixture
+def editable_server(line_api, faq_copy, tmp_path):
+    running = GunicornServer(server_env(line_api, tmp_path, faq_copy), tmp_path / "gunicorn.log").start()
+    yield running, faq_copy
+    running.stop()
+
+
+def refused_by_both_workers(server, name: str) -> bool:
+    lines = [line for line in server.log().splitlines() if "FAQ not reloaded" in line and name in line]
+    return len({re.search(r"\[(\d+)\]", line).group(1) for line in lines}) == 2
+
+
+def wait_until(condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.1)
+
+
+@pytest.mark.parametrize("edit", ["a 300-character NO in classes.csv", "a 3 MB category file"])
+def test_an_edit_that_line_or_memory_would_refuse_keeps_the_last_good_faq(editable_server, fake_api, edit):
+    server, faq_dir = editable_server
+    if edit.endswith("classes.csv"):
+        name = "classes.csv"
+        with open(faq_dir / name, "a", encoding="utf-8") as csv_file:
+            csv_file.write("N" * 300 + ",長い番号の教室,,2027-01-20,2027-01-20,10:00,12:00,公民館,,,,,10,,,,,\n")
+    else:
+        name = "40-huge.yaml"
+        (faq_dir / name).write_text("category: X\nentries:\n" + "  - id: x\n    question: q\n    answer: a\n" * 80_000, encoding="utf-8")
+    wait_until(lambda: refused_by_both_workers(server, name))
+    for _ in range(4):  # both workers answer the schedule question from the classes they had
+        request = send(server, fake_api, ev.text("次のスマホ教室はいつ？"))
+        assert reply_problems(request["body"]) == []
+        assert "はじめてのスマホ" in json.dumps(request["body"]["messages"], ensure_ascii=False)
+    assert name in " ".join(server.health()["last_error"])
     assert "Traceback" not in server.log()

@@ -39,7 +39,16 @@ def answered_by_both_workers(server) -> bool:
     return len(set(re.findall(r"\[(\d+)\] INFO bot.line.delivery: event answered", server.log()))) == 2
 
 
-def test_an_edit_is_answered_from_within_5_seconds_and_a_broken_one_keeps_the_old(editable_server, fake_api):
+def wait_for_both_workers(server, message: str, timeout: float = 60.0) -> None:
+    """Wait until each of the two workers has logged ``message`` (from its FAQ watcher)."""
+    pattern = re.compile(r"\[(\d+)\] \w+ bot\.content\.source: " + re.escape(message))
+    deadline = time.monotonic() + timeout
+    while len(set(pattern.findall(server.log()))) < 2:
+        assert time.monotonic() < deadline, f"not both workers logged {message!r}:\n{server.log()[-3000:]}"
+        time.sleep(0.05)
+
+
+def test_an_edit_reaches_both_workers_and_a_broken_one_keeps_the_old(editable_server, fake_api, faq):
     server, faq_dir = editable_server
     category = faq_dir / "10-mynumber.yaml"
     original = category.read_text(encoding="utf-8")
@@ -47,21 +56,16 @@ def test_an_edit_is_answered_from_within_5_seconds_and_a_broken_one_keeps_the_ol
     assert all(OLD in t for t in ask_many(server, fake_api, "マイナンバーカードをなくした"))
 
     category.write_text(original.replace(OLD, "コールセンター（テスト）"), encoding="utf-8")
-    edited_at = time.monotonic()
-    while True:
-        answers = ask_many(server, fake_api, "マイナンバーカードをなくした")
-        if all("コールセンター（テスト）" in t for t in answers):
-            break
-        assert time.monotonic() - edited_at < 5, "the edit was not live within 5 seconds"
-        time.sleep(0.2)
+    wait_for_both_workers(server, "FAQ reloaded")
+    assert all("コールセンター（テスト）" in t for t in ask_many(server, fake_api, "マイナンバーカードをなくした"))
     assert answered_by_both_workers(server)
 
     broken = original.replace(OLD, "コールセンター（テスト）").replace("answer:", "anwser:", 1)
     category.write_text(broken, encoding="utf-8")
-    time.sleep(3)
+    wait_for_both_workers(server, "FAQ not reloaded, the last good version stays live")
     assert all("コールセンター（テスト）" in t for t in ask_many(server, fake_api, "マイナンバーカードをなくした"))
     for _ in range(6):  # each worker reports the problem; ask often enough to meet both
         health = server.health()
-        assert health["entries"] == 87
+        assert health["entries"] == len(faq.entries)
         assert health["last_error"] and re.search(r"10-mynumber\.yaml:\d+: ", health["last_error"][0])
         assert "anwser" in health["last_error"][0]

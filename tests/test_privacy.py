@@ -1,6 +1,6 @@
 import pytest
 
-from bot.privacy import contains_my_number, redact, resident_key
+from bot.privacy import contains_my_number, message_key, redact, resident_key
 
 MY_NUMBERS = [
     "123456789012",
@@ -71,6 +71,7 @@ def test_a_my_number_followed_by_a_counter_is_still_a_my_number():
     "受付は8時30分から17時15分まで", "スマホ教室 12/9 と 12/16 と 1/13", "iPhone 12 と 13 と 14 の違い",
     "令和8年12月9日", "第2・第4土曜日の10時", "〒123-4567 さくら町1丁目2番3号",
     "0120-95-0178 に 10時 に電話しました", "188 と #9110", "暗証番号を3回まちがえた",
+    "６５・７０・７５・８０・８５・９０歳の人", "離職理由コード１１・１２・２１・２２・３１・３２",
 ])
 def test_other_numbers_are_not_taken_for_a_my_number(text):
     assert not contains_my_number(text)
@@ -139,3 +140,9 @@ def test_the_resident_key_is_stable_keyed_and_not_the_id():
     assert key == resident_key("U4af4980629a1b2c3", b"k1")
     assert key != resident_key("U4af4980629a1b2c3", b"k2")
     assert "U4af" not in key and len(key) == 32
+
+
+def test_the_message_key_is_keyed_and_not_the_message_id():
+    key = message_key("468789577898262530", b"k1")
+    assert key == message_key("468789577898262530", b"k1") != message_key("468789577898262530", b"k2")
+    assert "468789577898262530" not in key and len(key) == 32

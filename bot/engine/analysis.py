@@ -43,6 +43,15 @@ STOP_WORDS = frozenset(
 )
 
 _INFLECTING_POS = {"動詞", "形容詞", "名詞"}
+# 「使えない」「届かない」「ログインできない」: a negated verb is how residents say something went
+# wrong, and it is the word that tells 「使いたい」 from 「使えなかった」. It is kept as a word of
+# its own, so the verb itself still meets the staff's 使う. Not knowing (わからない) is no trouble.
+NEGATED = "(ない)"
+_NEGATIONS = frozenset({"ない", "ず", "ぬ", "ん"})
+_NOT_TROUBLE = frozenset({"分かる", "知る", "思う", "要る", "為る"})
+# 「どれくらい」「どのぐらい」 ask how long (or how much): the question words that tell 「申請の
+# 期間」 from 「申請の方法」, which are otherwise made of the same words.
+HOW_LONG = "(どれくらい)"
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 
 
@@ -105,13 +114,30 @@ def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
     ``keep`` names dictionary forms kept whatever their part of speech: the lexicon's
     variants such as ただ (free of charge), which Sudachi reads as a conjunction.
 
+    A verb keeps only its stem, so that it meets the noun made from it (無くす → 無く):
+
     >>> [w.term for w in words("マイナンバーカードを失くしてしもうた")]
-    ['マイナンバーカード', '無くす']
+    ['マイナンバーカード', '無く']
     """
     found: list[Word] = []
+    predicate = ""  # the verb or adjective a negation would belong to
+    previous = ""
     for morpheme in _tokenizer().tokenize(text):
         pos = _major_pos(morpheme.part_of_speech_id())
         lemma = morpheme.normalized_form()
+        asked_how_much, previous = previous in ("どれ", "どの") and lemma == "くらい", lemma
+        if asked_how_much:
+            found.append(Word(HOW_LONG))
+            continue
+        if pos == "助動詞" and lemma in _NEGATIONS and predicate:
+            if predicate not in _NOT_TROUBLE:
+                found.append(Word(NEGATED))
+            predicate = ""
+            continue
+        if pos in ("動詞", "形容詞"):
+            predicate = lemma
+        elif pos != "助動詞" and pos != "助詞":
+            predicate = ""
         if pos not in _CONTENT_POS and lemma not in keep:
             continue
         surface = morpheme.surface()
