@@ -401,14 +401,21 @@ class Storage:
                 table.c.owner == owner, table.c.state.in_(("queued", "working")), table.c.event_id.in_(event_ids),
             ).values(lease_until=lease_until))
 
-    def finish_event(self, event_id: str, owner: str, outcome: str, now: float | None = None) -> bool:
-        """Record how ``owner`` ended an event ("sent", "failed 503", …) and drop its payload."""
+    def finish_events(self, owner: str, outcomes: list[tuple[str, str]], now: float | None = None) -> int:
+        """Record how ``owner`` ended events, ``(event id, outcome)`` each ("sent", "failed 503",
+        …), and drop their payloads: one transaction for a whole batch. Returns how many."""
         table = delivered_events
+        by_outcome: dict[str, list[str]] = {}
+        for event_id, outcome in outcomes:
+            by_outcome.setdefault(outcome[:100], []).append(event_id)
+        done = 0
         with self.engine.begin() as connection:
-            return connection.execute(update(table).where(
-                table.c.event_id == event_id, table.c.owner == owner, table.c.state.in_(("queued", "working")),
-            ).values(state="done", outcome=outcome[:100], payload=None, lease_until=None,
-                     finished_at=_moment(now))).rowcount == 1
+            for outcome, event_ids in by_outcome.items():
+                done += connection.execute(update(table).where(
+                    table.c.event_id.in_(event_ids), table.c.owner == owner, table.c.state.in_(("queued", "working")),
+                ).values(state="done", outcome=outcome, payload=None, lease_until=None,
+                         finished_at=_moment(now))).rowcount
+        return done
 
     def release_events(self, owner: str, event_ids: list[str] | None = None) -> int:
         """Hand ``owner``'s queued events (those not yet being answered, or only ``event_ids``)

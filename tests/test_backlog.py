@@ -99,7 +99,7 @@ def test_a_finished_event_keeps_its_outcome_and_drops_its_payload(storage, clock
     event = parsed(ev.text("メニュー"))
     mine.accept(event)
     mine.take(event.webhook_event_id)
-    mine.finish(event.webhook_event_id, "failed 503")
+    mine.finish([(event.webhook_event_id, "failed 503")])
     kept = row(storage, event.webhook_event_id)
     assert (kept.state, kept.outcome, kept.payload) == ("done", "failed 503", None)
     assert storage.event_outcomes() == {event.webhook_event_id: "failed 503"}

@@ -71,8 +71,10 @@ class Backlog:
     def renew(self, event_ids: list[str]) -> None:
         self.storage.renew_leases(self.owner, event_ids, self.clock() + LEASE_SECONDS)
 
-    def finish(self, event_id: str, outcome: str) -> None:
-        self.storage.finish_event(event_id, self.owner, outcome, self.clock())
+    def finish(self, outcomes: list[tuple[str, str]]) -> None:
+        """Record how events ended, ``(event id, outcome)`` each, in one transaction."""
+        if outcomes:
+            self.storage.finish_events(self.owner, outcomes, self.clock())
 
     def adopt(self, limit: int) -> list[tuple[Event, float]]:
         """Up to ``limit`` events left by workers that are gone, now queued for this one, each
@@ -82,7 +84,7 @@ class Backlog:
         for event_id, payload, reply_by in self.storage.adopt_events(self.owner, now + LEASE_SECONDS, limit, now):
             opened = self._box.open(payload)
             if opened is None:  # sealed under another BOT_SECRET_KEY: cannot be answered here
-                self.finish(event_id, "error: sealed with another key")
+                self.finish([(event_id, "error: sealed with another key")])
                 log.error("reply lost: event=%s reason=sealed with another key", event_id)
                 continue
             events.append((Event.from_json(opened), reply_by - ADOPT_WITHIN_SECONDS))
@@ -98,3 +100,8 @@ class Backlog:
 
     def worth_trying(self, received_at: float) -> bool:
         return self.clock() < received_at + TOKEN_LIFETIME_SECONDS
+
+    def still_held(self, leased_at: float) -> bool:
+        """True while a lease taken at ``leased_at`` cannot have run out: nobody can have adopted
+        the event, so starting on it needs no write (one fewer per reply under load)."""
+        return self.clock() < leased_at + LEASE_SECONDS / 2

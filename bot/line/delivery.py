@@ -96,6 +96,7 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._futures: set[Future] = set()
         self._in_flight: set[str] = set()
+        self._finished: list[tuple[str, str]] = []
         self._draining = False
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
@@ -104,7 +105,7 @@ class Dispatcher:
         if self._pid != os.getpid():  # threads do not survive a fork
             self._executor = ThreadPoolExecutor(self.threads, thread_name_prefix="reply")
             self._pid = os.getpid()
-            self._futures, self._in_flight, self._draining = set(), set(), False
+            self._futures, self._in_flight, self._finished, self._draining = set(), set(), [], False
             self._stop = threading.Event()
             self._sweeper = None
         return self._executor
@@ -127,11 +128,12 @@ class Dispatcher:
         except Exception as error:  # a database refusing writes: answer anyway, unrecorded
             log.error("event not recorded, answered without a hand-over: event=%s error=%s", event_id,
                       type(error).__name__)
-            return self._run(self._answer, event, event_id, kind, None)
+            return self._run(self._answer, event, event_id, kind, None, None)
         if not recorded:
             log.info("event already answered (redelivery): event=%s type=%s", event_id, kind)
             return None
-        return self._run(self._answer, event, event_id, kind, time.time())
+        received_at = time.time()
+        return self._run(self._answer, event, event_id, kind, received_at, received_at)
 
     def _needs_reply(self, event: object) -> bool:
         return (getattr(event, "mode", None) != EventMode.STANDBY and bool(getattr(event, "reply_token", None))
@@ -163,10 +165,12 @@ class Dispatcher:
         self.conversation.observe(event)
         log.info("event needs no reply: event=%s type=%s", event_id, kind)
 
-    def _answer(self, event: object, event_id: str, kind: str, received_at: float | None) -> None:
-        """``received_at`` None: the event could not be recorded, so there is no lease to take."""
+    def _answer(self, event: object, event_id: str, kind: str, received_at: float | None,
+                leased_at: float | None) -> None:
+        """``received_at`` None: the event could not be recorded, so there is no lease to take.
+        ``leased_at``: when this worker's lease on the event began (queued or adopted)."""
         recorded = received_at is not None
-        if recorded and not self.backlog.take(event_id):
+        if recorded and not self.backlog.still_held(leased_at) and not self.backlog.take(event_id):
             log.info("event answered by another worker: event=%s type=%s", event_id, kind)
             return
         outcome = "error"
@@ -192,8 +196,9 @@ class Dispatcher:
                 self._in_flight.discard(event_id)
             if outcome not in ("sent", "no reply"):
                 log.error("reply lost: event=%s type=%s reason=%s", event_id, kind, outcome)
-            if recorded:
-                self.backlog.finish(event_id, outcome)
+            if recorded:  # written by the sweeper, a batch a second: fewer writes under load
+                with self._lock:
+                    self._finished.append((event_id, outcome))
 
     # -- the sweeper ----------------------------------------------------------------------------
     def _sweep_forever(self) -> None:
@@ -212,6 +217,7 @@ class Dispatcher:
 
     def sweep(self) -> None:
         """Renew the leases this worker holds, close what expired, adopt what others left."""
+        self._flush()
         with self._lock:
             in_flight = list(self._in_flight)
             idle = self.threads - len(self._futures)
@@ -223,7 +229,18 @@ class Dispatcher:
         for event, received_at in self.backlog.adopt(idle):
             event_id = event.webhook_event_id
             log.info("event taken over from a worker that stopped: event=%s type=%s", event_id, event.type)
-            self._run(self._answer, event, event_id, event.type, received_at)
+            self._run(self._answer, event, event_id, event.type, received_at, time.time())
+
+    def _flush(self) -> None:
+        """Write the outcomes of the events answered since the last flush."""
+        with self._lock:
+            finished, self._finished = self._finished, []
+        try:
+            self.backlog.finish(finished)
+        except Exception:
+            with self._lock:  # kept for the next round
+                self._finished = finished + self._finished
+            raise
 
     def shutdown(self, timeout: float | None = None) -> None:
         """Stop this worker's share: hand queued events over, answer what can be answered in
@@ -245,6 +262,10 @@ class Dispatcher:
             future.cancel()
         self._executor.shutdown(wait=False, cancel_futures=True)
         self._stop.set()
+        try:
+            self._flush()
+        except Exception as error:  # their leases run out: another worker finds them answered by LINE
+            log.warning("could not record the last outcomes: error=%s", type(error).__name__)
         if not_done:
             with self._lock:
                 in_flight = len(self._in_flight)
