@@ -155,7 +155,7 @@ Index("bookings_class_date", bookings.c.class_date)
 staff_accounts = Table(
     "staff_accounts",
     metadata,
-    Column("name", String(64), primary_key=True),
+    Column("name", Text, primary_key=True),  # as staff type it: no length PostgreSQL would refuse
     Column("password_hash", Text, nullable=False),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
