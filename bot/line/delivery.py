@@ -194,11 +194,19 @@ class Dispatcher:
         finally:
             with self._lock:
                 self._in_flight.discard(event_id)
-            if outcome not in ("sent", "no reply"):
+            adopted = recorded and leased_at != received_at
+            if adopted and outcome == "failed 400":
+                # The worker that died had most likely sent it: LINE refuses a token used twice.
+                log.warning("reply token refused for an event taken over (probably sent before its "
+                            "worker stopped): event=%s type=%s", event_id, kind)
+            elif outcome not in ("sent", "no reply"):
                 log.error("reply lost: event=%s type=%s reason=%s", event_id, kind, outcome)
             if recorded:  # written by the sweeper, a batch a second: fewer writes under load
                 with self._lock:
                     self._finished.append((event_id, outcome))
+                    late = self._stop.is_set()
+                if late:  # finished after this worker's last flush: written at once
+                    self._flush()
 
     # -- the sweeper ----------------------------------------------------------------------------
     def _sweep_forever(self) -> None:
