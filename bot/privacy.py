@@ -292,6 +292,16 @@ def redact(text: str) -> str:
     return "".join(pieces)
 
 
+def _keyed_hash(text: str, secret_key: bytes) -> str:
+    return hmac.new(secret_key, text.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def resident_key(user_id: str, secret_key: bytes) -> str:
     """A pseudonym for a LINE user id: the same resident gets the same key, which cannot be reversed."""
-    return hmac.new(secret_key, user_id.encode(), hashlib.sha256).hexdigest()[:32]
+    return _keyed_hash(user_id, secret_key)
+
+
+def message_key(message_id: str, secret_key: bytes) -> str:
+    """What a logged question is found by when the resident unsends its message: LINE's
+    message id, hashed like a user id, so the log keeps no id of LINE's."""
+    return _keyed_hash(message_id, secret_key)

@@ -171,3 +171,23 @@ def test_not_knowing_is_not_trouble(matcher):
 
 def test_trouble_with_the_card_at_the_clinic_is_not_how_to_register(matcher):
     assert answer_id(matcher, "病院でマイナ保険証が使えなかった") == "mynumber-insurance-trouble"
+
+
+def test_a_large_faq_read_in_two_threads_ranks_as_one_thread_does(faq, monkeypatch):
+    # Above _PARALLEL_FROM entries the answers are analysed in two threads; the result must
+    # not depend on it. Three copies of the shipped FAQ under other ids make a large one.
+    import dataclasses
+
+    import bot.engine.matcher as matcher_module
+
+    copies = tuple(
+        dataclasses.replace(c, file=f"{n}{c.file}", entries=tuple(dataclasses.replace(e, id=f"{e.id}-{n}") for e in c.entries))
+        for n in range(3) for c in faq.categories
+    )
+    large = dataclasses.replace(faq, categories=copies)
+    assert len(large.entries) >= matcher_module._PARALLEL_FROM
+    threaded = Matcher(large)
+    monkeypatch.setattr(matcher_module, "_PARALLEL_FROM", 10**9)
+    serial = Matcher(large)
+    for question in ["マイナンバーカードをなくした", "スマホ教室はいつ", "暗証番号を忘れた", "コンビニで住民票"]:
+        assert threaded.rank(question) == serial.rank(question), question

@@ -1,6 +1,6 @@
 import pytest
 
-from bot.privacy import contains_my_number, redact, resident_key
+from bot.privacy import contains_my_number, message_key, redact, resident_key
 
 MY_NUMBERS = [
     "123456789012",
@@ -140,3 +140,9 @@ def test_the_resident_key_is_stable_keyed_and_not_the_id():
     assert key == resident_key("U4af4980629a1b2c3", b"k1")
     assert key != resident_key("U4af4980629a1b2c3", b"k2")
     assert "U4af" not in key and len(key) == 32
+
+
+def test_the_message_key_is_keyed_and_not_the_message_id():
+    key = message_key("468789577898262530", b"k1")
+    assert key == message_key("468789577898262530", b"k1") != message_key("468789577898262530", b"k2")
+    assert "468789577898262530" not in key and len(key) == 32

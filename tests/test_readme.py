@@ -141,3 +141,9 @@ def test_bot_serve_runs_as_written(scratch):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_the_readme_points_only_to_files_in_the_repository():
+    assert re.findall(r"\.\./|`shared/", README) == []
+    named = set(re.findall(r"`((?:bot|tests|bench|faq|\.ci)/[^`\s:]*)`", README))
+    assert sorted(p for p in named if not (ROOT / p).exists()) == []

@@ -22,7 +22,7 @@ from linebot.v3.webhooks import (
 
 from ..classes import replies as class_replies
 from ..clock import JST
-from ..privacy import contains_my_number, redact, resident_key
+from ..privacy import contains_my_number, message_key, redact, resident_key
 from ..storage import Storage
 from ..user_ids import UserIdBox
 from .replies import Reply, Responder
@@ -56,7 +56,7 @@ class Conversation:
     def observe(self, event: object) -> None:
         """What an event without a reply changes: an unsent message is deleted from the log."""
         if isinstance(event, UnsendEvent):
-            self.storage.forget_message(resident_key(event.unsend.message_id, self.secret_key))
+            self.storage.forget_message(message_key(event.unsend.message_id, self.secret_key))
 
     def reply_to(self, event: object, responder: Responder) -> Reply | None:
         if isinstance(event, MessageEvent):
@@ -97,7 +97,7 @@ class Conversation:
             score=match.score if match else 0.0,
             candidates=[{"id": c.id, "score": c.score} for c in match.candidates] if match else [],
             now=now,
-            message_key=resident_key(event.message.id, self.secret_key) if isinstance(event, MessageEvent) else None,
+            message_key=message_key(event.message.id, self.secret_key) if isinstance(event, MessageEvent) else None,
         )
         self._forget_old_questions(now, responder.faq.settings.retention_days)
         return responder.with_feedback(reply, question_id) if reply.status == "answer" else reply
