@@ -327,6 +327,34 @@ def classes_remind(faq_dir: Path, database: str, run_date) -> None:
         raise SystemExit(1)
 
 
+@cli.group(name="staff")
+def staff_group() -> None:
+    """Accounts for the staff console (/staff/, on with STAFF_CONSOLE=1)."""
+
+
+@staff_group.command(name="add")
+@database_option
+@click.argument("name")
+def staff_add(database: str, name: str) -> None:
+    """Create a staff account, or give it a new password; the password is read from standard input.
+
+    Example: bot staff add sato        (asks for the password twice on a terminal)
+             printf '%s\\n' "$PASSWORD" | bot staff add sato
+
+    Only an argon2 hash of the password is stored. A new password signs the account out everywhere.
+    """
+    from .staff.console.accounts import add_account
+    from .storage import Storage
+
+    if sys.stdin.isatty():
+        password = click.prompt("パスワード", hide_input=True, confirmation_prompt="もう一度パスワード",
+                                err=True, show_default=False)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    created = add_account(Storage(database), name, password)
+    click.echo(f"職員アカウント「{name}」を{'作りました' if created else '新しいパスワードにしました'}。")
+
+
 def _server_config(faq_dir: Path):
     from .config import ServerConfig
 

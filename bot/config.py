@@ -43,6 +43,11 @@ class ServerConfig:
     reply_threads: int = 8
     derived_key: bool = False  # BOT_SECRET_KEY unset: the key follows the channel secret
     allow_derived_key: bool = False
+    # The staff console (/staff/): off unless STAFF_CONSOLE=1. Its cookie is Secure unless
+    # STAFF_COOKIE_SECURE=0 (tests over plain http); each failed sign-in waits this long.
+    staff_console: bool = False
+    staff_cookie_secure: bool = True
+    staff_signin_delay: float = 1.0
 
     @property
     def serves_residents(self) -> bool:
@@ -81,4 +86,7 @@ class ServerConfig:
             reply_threads=int(env.get("REPLY_THREADS") or 8),
             derived_key=not env.get("BOT_SECRET_KEY", "").strip(),
             allow_derived_key=env.get("BOT_ALLOW_DERIVED_KEY", "").strip() == "1",
+            staff_console=env.get("STAFF_CONSOLE", "").strip() == "1",
+            staff_cookie_secure=env.get("STAFF_COOKIE_SECURE", "1").strip() != "0",
+            staff_signin_delay=float(env.get("STAFF_SIGNIN_DELAY") or 1.0),
         )

@@ -137,3 +137,24 @@ class UnknownClass(BotError):
     def __init__(self, class_no: str):
         self.class_no = class_no
         super().__init__(f"NO「{class_no}」の教室は classes.csv にありません — bot classes list で NO を確かめてください")
+
+
+class AccountError(BotError):
+    """Raised when a staff name or a new password for the staff console is not acceptable; says why."""
+
+
+class EditConflict(BotError):
+    """Raised when staff save an entry in the console that someone else saved after the form was
+    opened; ``current`` is the entry as it is now (None when it was removed)."""
+
+    def __init__(self, current: object | None):
+        self.current = current
+        super().__init__("この質問は、開いたあとでほかの人が保存しました — いまの内容を見てから、もう一度保存してください")
+
+
+class UnknownEntry(BotError):
+    """Raised when a change in the staff console names an entry id or a category file that is not in the FAQ folder."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(f"「{name}」は FAQ にありません — 一覧からえらんでください")

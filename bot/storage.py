@@ -26,6 +26,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -110,6 +111,33 @@ Index(
 Index("bookings_class_date", bookings.c.class_date)
 
 
+# The staff console (bot.staff.console): accounts with argon2 hashes only, and who did what.
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    # Sessions begun before this moment are no longer honoured (sign-out, password reset).
+    Column("sessions_valid_after", Float, nullable=False, default=0.0),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("staff", String(64), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("target", String(300), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+    Column("address", String(64), nullable=False, default=""),
+)
+Index("audit_log_at", audit_log.c.at)
+Index("audit_log_action_at", audit_log.c.action, audit_log.c.at)
+
+
 @dataclass(frozen=True)
 class Booking:
     id: int
@@ -131,6 +159,24 @@ class LoggedQuestion:
     entry_id: str | None
     score: float
     candidates: list[dict]
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    name: str
+    password_hash: str
+    sessions_valid_after: float
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: float
+    staff: str
+    action: str
+    target: str
+    detail: str
+    address: str
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -364,6 +410,66 @@ class Storage:
             return connection.execute(update(bookings).where(
                 bookings.c.class_date < class_date, bookings.c.user_token.is_not(None)
             ).values(user_token=None)).rowcount
+
+    # -- the staff console ----------------------------------------------------------------------
+    def set_staff_password(self, name: str, password_hash: str, now: float | None = None) -> bool:
+        """Create the account, or give it a new hash (and end its sessions); True when created."""
+        now = _moment(now)
+        with self.engine.begin() as connection:
+            changed = connection.execute(update(staff_accounts).where(staff_accounts.c.name == name).values(
+                password_hash=password_hash, updated_at=now, sessions_valid_after=now,
+            )).rowcount
+            if changed:
+                return False
+            connection.execute(insert(staff_accounts).values(
+                name=name, password_hash=password_hash, created_at=now, updated_at=now, sessions_valid_after=0.0,
+            ))
+        return True
+
+    def staff_account(self, name: str) -> StaffAccount | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(staff_accounts).where(staff_accounts.c.name == name)).first()
+        return StaffAccount(row.name, row.password_hash, row.sessions_valid_after) if row else None
+
+    def end_staff_sessions(self, name: str, now: float | None = None) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(update(staff_accounts).where(staff_accounts.c.name == name)
+                               .values(sessions_valid_after=_moment(now)))
+
+    def audit(self, staff: str, action: str, target: str = "", detail: str = "", address: str = "",
+              now: float | None = None) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(insert(audit_log).values(
+                at=_moment(now), staff=staff[:64], action=action, target=target[:300], detail=detail, address=address[:64],
+            ))
+
+    def audit_entries(self, limit: int = 200, actions: tuple[str, ...] = ()) -> list[AuditEntry]:
+        """The latest entries of the audit log, newest first."""
+        query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if actions:
+            query = query.where(audit_log.c.action.in_(actions))
+        with self.engine.connect() as connection:
+            return [AuditEntry(r.id, r.at, r.staff, r.action, r.target, r.detail, r.address) for r in connection.execute(query)]
+
+    def audit_count(self, action: str, since: float, *, staff: str | None = None, address: str | None = None) -> int:
+        """How many ``action`` entries since ``since``, for one staff name or one address."""
+        query = select(func.count()).select_from(audit_log).where(audit_log.c.action == action, audit_log.c.at >= since)
+        if staff is not None:
+            query = query.where(audit_log.c.staff == staff)
+        if address is not None:
+            query = query.where(audit_log.c.address == address)
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar() or 0
+
+    def audit_last(self, action: str, *, staff: str | None = None, address: str | None = None) -> float | None:
+        """When ``action`` was last recorded (for one staff name or address), or None."""
+        query = select(func.max(audit_log.c.at)).where(audit_log.c.action == action)
+        if staff is not None:
+            query = query.where(audit_log.c.staff == staff)
+        if address is not None:
+            query = query.where(audit_log.c.address == address)
+        with self.engine.connect() as connection:
+            return connection.execute(query).scalar()
 
     def close(self) -> None:
         self.engine.dispose()

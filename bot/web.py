@@ -68,6 +68,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_error_handler(404, _plain_error)
     app.register_error_handler(405, _plain_error)
     app.register_error_handler(413, _plain_error)
+    if config.staff_console:
+        from .staff.console import init_console
+
+        init_console(app, config)
     logging.getLogger("bot").info(
         "bot %s ready: %d entries from %s", __version__, len(source.responder.faq.entries), config.faq_dir
     )

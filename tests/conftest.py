@@ -114,3 +114,10 @@ def app(line_api, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the staff console's browser tests left their screenshots."""
+    folder = ROOT / "var" / "screenshots"
+    if folder.is_dir() and any(folder.glob("*.png")):
+        terminalreporter.write_line(f"staff console screenshots: {folder}")

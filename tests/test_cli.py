@@ -203,3 +203,35 @@ def test_an_unknown_class_no_is_named(runner, tmp_path):
 def test_the_cli_has_no_catch_all_handler():
     source = (ROOT / "bot" / "cli.py").read_text(encoding="utf-8")
     assert "except Exception" not in source and "except:" not in source
+
+
+# -- bot staff add ---------------------------------------------------------------------------------
+def test_staff_add_creates_an_account_with_a_hash_only(runner, tmp_path):
+    from bot.storage import Storage
+
+    url = f"sqlite:///{tmp_path}/bot.sqlite3"
+    result = runner.invoke(cli, ["staff", "add", "sato", "--database", url], input="sakura-desk-2026\n")
+    assert (result.exit_code, result.output) == (0, "職員アカウント「sato」を作りました。\n")
+    stored = Storage(url).staff_account("sato").password_hash
+    assert stored.startswith("$argon2id$")
+    assert b"sakura-desk-2026" not in (tmp_path / "bot.sqlite3").read_bytes()
+
+
+def test_staff_add_again_sets_a_new_password(runner, tmp_path):
+    url = f"sqlite:///{tmp_path}/bot.sqlite3"
+    runner.invoke(cli, ["staff", "add", "sato", "--database", url], input="sakura-desk-2026\n")
+    result = runner.invoke(cli, ["staff", "add", "sato", "--database", url], input="a-new-password-1\n")
+    assert (result.exit_code, result.output) == (0, "職員アカウント「sato」を新しいパスワードにしました。\n")
+
+
+def test_staff_add_refuses_a_short_password(runner, tmp_path):
+    result = runner.invoke(cli, ["staff", "add", "sato", "--database", f"sqlite:///{tmp_path}/bot.sqlite3"], input="short\n")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == "パスワードが短すぎます — 10文字以上にしてください\n"
+
+
+def test_staff_add_refuses_a_name_with_spaces(runner, tmp_path):
+    result = runner.invoke(cli, ["staff", "add", "sato taro", "--database", f"sqlite:///{tmp_path}/bot.sqlite3"],
+                           input="sakura-desk-2026\n")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.startswith("名前は英数字で始まり")

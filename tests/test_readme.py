@@ -76,6 +76,7 @@ CHECKS = {
     "bot classes list": Check("2026-12-09-01"),
     "bot classes roster 2026-12-09-01 --csv roster.csv": Check("CSV を保存しました: roster.csv"),
     "bot classes remind --date 2026-12-08": Check("12月9日の教室のお知らせ: 0件送りました"),
+    "bot staff add sato": Check("職員アカウント「sato」を作りました", stdin="sakura-desk-2026\n"),
     "bot secret-key": Check("hex:"),
     "bot richmenu": Check("リッチメニューを登録し、全員の標準メニューにしました"),
     "bot serve": Check(""),  # runs until stopped: started, asked for /healthz, stopped (below)
