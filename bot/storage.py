@@ -1,7 +1,13 @@
 """Everything the bot keeps, behind one class, so SQLite and PostgreSQL are the same code.
 
-The schema is created by the app itself when it starts (each statement ``IF NOT EXISTS``, so
-two gunicorn workers starting together do not trip over each other).
+The schema is created by the app itself when it starts. Any number of workers and instances
+may start at once on a fresh database: on PostgreSQL the creation runs under a transaction-level
+advisory lock (``CREATE TABLE IF NOT EXISTS`` alone races in PostgreSQL's catalogue and fails
+with a UniqueViolation); on SQLite the creating transaction holds the file's write lock.
+
+Values come from LINE and from staff files, so nothing here has a length limit a resident or a
+staff member could exceed (event ids, entry ids and class NOs are ``TEXT``), and numbers that
+cannot be a row id are answered as "not found" before they reach the database.
 """
 
 from __future__ import annotations
@@ -38,6 +44,15 @@ from sqlalchemy.schema import CreateIndex, CreateTable
 
 log = logging.getLogger(__name__)
 
+# Any 64-bit number, the same in every process: the key of the schema-creation advisory lock.
+SCHEMA_LOCK_KEY = 0x626F74_736368656D  # "bot" "schem"
+# How long a SQLite writer waits for another one before giving up.
+BUSY_TIMEOUT_MS = 10000
+# How long /healthz's write waits for a lock: the whole check must answer within 2 seconds.
+PROBE_TIMEOUT_MS = 1000
+# Row ids are 32-bit integers on PostgreSQL; a bigger number (a forged postback) names no row.
+LARGEST_ID = 2**31 - 1
+
 # LINE redelivers an event for a limited time; ids older than this cannot come back.
 DELIVERED_EVENTS_KEPT_SECONDS = 7 * 24 * 3600
 
@@ -46,7 +61,7 @@ metadata = MetaData()
 delivered_events = Table(
     "delivered_events",
     metadata,
-    Column("event_id", String(64), primary_key=True),
+    Column("event_id", Text, primary_key=True),
     Column("received_at", Float, nullable=False),
 )
 Index("delivered_events_received_at", delivered_events.c.received_at)
@@ -60,7 +75,7 @@ questions = Table(
     Column("resident", String(64), nullable=False),
     Column("question", Text, nullable=False),
     Column("status", String(16), nullable=False),
-    Column("entry_id", String(200)),
+    Column("entry_id", Text),
     Column("score", Float, nullable=False, default=0.0),
     Column("candidates", Text, nullable=False, default="[]"),
     # A keyed hash of LINE's message id, so that a message the resident unsends is deleted here too.
@@ -69,12 +84,20 @@ questions = Table(
 Index("questions_asked_at", questions.c.asked_at)
 Index("questions_message_key", questions.c.message_key)
 
+# One row per process that answers /healthz: rewriting it is the cheapest real write there is.
+heartbeat = Table(
+    "heartbeat",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("beat_at", Float, nullable=False),
+)
+
 feedback = Table(
     "feedback",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("question_id", Integer, nullable=False),
-    Column("entry_id", String(200)),
+    Column("entry_id", Text),
     Column("helpful", Boolean, nullable=False),
     Column("given_at", Float, nullable=False),
 )
@@ -87,7 +110,7 @@ Index("feedback_given_at", feedback.c.given_at)
 class_seats = Table(
     "class_seats",
     metadata,
-    Column("class_no", String(100), primary_key=True),
+    Column("class_no", Text, primary_key=True),
     Column("taken", Integer, nullable=False, default=0),
 )
 
@@ -95,7 +118,7 @@ bookings = Table(
     "bookings",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("class_no", String(100), nullable=False),
+    Column("class_no", Text, nullable=False),
     Column("class_date", String(10), nullable=False),
     Column("resident", String(64), nullable=False),
     # The LINE user id, encrypted, kept only to push the reminder; cleared once the class is over.
@@ -181,10 +204,12 @@ class AuditEntry:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets workers read while one writes; busy_timeout makes writers queue, not fail.
+    # busy_timeout makes writers queue, not fail; set first, so that switching a fresh file to
+    # WAL (which needs the file to itself) waits for the other workers too.
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # WAL lets workers read while one writes.
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     # Deleted questions (retention, unsent messages) are overwritten, not left in free pages.
     cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
@@ -197,16 +222,25 @@ class Storage:
         self.url = url
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(url)
+        options = {}
+        if not url.startswith("sqlite"):
+            # A server restarted under the bot leaves dead pooled connections: test each one
+            # before use. Connecting gives up quickly, so /healthz answers within its 2 seconds.
+            options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
+        self.engine = create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._claims = 0
         self.create_schema()
 
     def create_schema(self) -> None:
-        for attempt in range(3):
+        for attempt in range(5):
             try:
                 with self.engine.begin() as connection:
+                    if connection.dialect.name == "postgresql":
+                        # Held to the end of this transaction: one creator at a time, the others
+                        # then find every table there and create nothing.
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
                     for table in metadata.sorted_tables:
                         connection.execute(CreateTable(table, if_not_exists=True))
                         self._add_missing_columns(connection, table)
@@ -215,19 +249,25 @@ class Storage:
                 return
             except OperationalError:
                 # Another worker holds the write lock while creating the same tables.
-                if attempt == 2:
+                if attempt == 4:
                     raise
-                time.sleep(0.2)
+                time.sleep(0.2 * (attempt + 1))
 
     @staticmethod
     def _add_missing_columns(connection, table: Table) -> None:
-        """Upgrade a database made by an older version: columns added since then are added.
+        """Upgrade a database made by an older version: columns added since then are added, and
+        on PostgreSQL a column that became ``TEXT`` loses its old length limit.
 
-        Columns are only ever added (never renamed or dropped), so this is the whole upgrade.
+        Columns are only ever added or widened (never renamed or dropped), so this is the whole upgrade.
         """
-        present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+        present = {column["name"]: column for column in inspect(connection).get_columns(table.name)}
         for column in table.columns:
             if column.name in present:
+                old = present[column.name]["type"]
+                if (connection.dialect.name == "postgresql" and isinstance(column.type, Text)
+                        and getattr(old, "length", None)):
+                    connection.execute(text(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} TYPE TEXT"))
+                    log.info("database upgraded: %s.%s is TEXT", table.name, column.name)
                 continue
             kind = column.type.compile(dialect=connection.dialect)
             default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
@@ -235,14 +275,35 @@ class Storage:
             connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{clause}'))
             log.info("database upgraded: %s.%s added", table.name, column.name)
 
-    def ping(self) -> str:
-        """"ok", or what went wrong (the error's kind only: no URL, no password)."""
+    def check_writes(self, name: str, timeout_ms: int = PROBE_TIMEOUT_MS, now: float | None = None) -> str:
+        """Write one heartbeat row and say how it went: "ok", or one of the fixed words in
+        :data:`WRITE_REFUSALS` (never the driver's text, which can hold paths and URLs).
+
+        A lock held by another writer is waited for ``timeout_ms`` only, not the usual
+        :data:`BUSY_TIMEOUT_MS`, so that a health check answers in time.
+        """
+        moment = _moment(now)
         try:
             with self.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+                sqlite = connection.dialect.name == "sqlite"
+                if sqlite:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout_ms)}")
+                    connection.commit()  # ends the transaction the PRAGMA began
+                try:
+                    with connection.begin():
+                        if connection.dialect.name == "postgresql":
+                            connection.execute(text(f"SET LOCAL lock_timeout = {int(timeout_ms)}"))
+                            connection.execute(text(f"SET LOCAL statement_timeout = {int(timeout_ms) * 2}"))
+                        beat = _upsert(connection, heartbeat, {"name": name, "beat_at": moment}, ["name"])
+                        connection.execute(beat)
+                finally:
+                    if sqlite:
+                        connection.rollback()
+                        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                        connection.commit()
             return "ok"
-        except Exception as error:  # any driver error means the same to a health check
-            return f"error: {type(error).__name__}"
+        except Exception as error:  # every driver error is one of a few answers to a health check
+            return _refusal(error)
 
     def claim_event(self, event_id: str, now: float | None = None) -> bool:
         """True the first time ``event_id`` is seen by any worker; False for a redelivery."""
@@ -267,7 +328,7 @@ class Storage:
                      message_key: str | None = None) -> int:
         """Store one (already redacted) question; returns its id for the feedback buttons."""
         values = dict(
-            asked_at=_moment(now), resident=resident, question=question, status=status,
+            asked_at=_moment(now), resident=resident, question=storable(question), status=status,
             entry_id=entry_id, score=round(score, 1), candidates=json.dumps(candidates or [], ensure_ascii=False),
             message_key=message_key,
         )
@@ -275,6 +336,8 @@ class Storage:
             return connection.execute(insert(questions).values(**values)).inserted_primary_key[0]
 
     def question(self, question_id: int) -> LoggedQuestion | None:
+        if not _is_row_id(question_id):
+            return None
         with self.engine.connect() as connection:
             row = connection.execute(select(questions).where(questions.c.id == question_id)).first()
         return _logged(row) if row else None
@@ -334,6 +397,7 @@ class Storage:
     def book(self, *, class_no: str, class_date: str, capacity: int, resident: str, user_token: str | None,
              now: float | None = None) -> tuple[str, Booking | None]:
         """Take a seat: ("booked", booking), ("already", booking) or ("full", None)."""
+        capacity = min(capacity, LARGEST_ID)  # seats are counted in a 32-bit column
         existing = self.booking_of(class_no, resident)
         if existing is not None:
             return "already", existing
@@ -362,6 +426,8 @@ class Storage:
 
     def cancel(self, booking_id: int, resident: str, now: float | None = None) -> Booking | None:
         """Cancel the resident's own booking and free its seat; None when there is nothing to cancel."""
+        if not _is_row_id(booking_id):
+            return None
         with self.engine.begin() as connection:
             row = connection.execute(select(bookings).where(
                 bookings.c.id == booking_id, bookings.c.resident == resident, bookings.c.cancelled_at.is_(None)
@@ -479,6 +545,51 @@ def _logged(row) -> LoggedQuestion:
     return LoggedQuestion(
         row.id, row.asked_at, row.resident, row.question, row.status, row.entry_id, row.score, json.loads(row.candidates)
     )
+
+
+def _upsert(connection, table: Table, values: dict, keys: list[str]):
+    """INSERT … ON CONFLICT (keys) DO UPDATE, in the dialect of ``connection``."""
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(table).values(**values)
+    return statement.on_conflict_do_update(index_elements=keys, set_={k: v for k, v in values.items() if k not in keys})
+
+
+# What a refused write means, by SQLite's error name and PostgreSQL's SQLSTATE (class or code).
+WRITE_REFUSALS = {
+    "SQLITE_READONLY": "read-only", "25006": "read-only",
+    "SQLITE_BUSY": "locked", "SQLITE_LOCKED": "locked", "55P03": "locked", "57014": "locked", "40P01": "locked",
+    "SQLITE_FULL": "disk full", "53100": "disk full", "53": "disk full",
+    "SQLITE_CANTOPEN": "unreachable", "SQLITE_IOERR": "unreachable", "08": "unreachable", "57P": "unreachable",
+}
+
+
+def _refusal(error: Exception) -> str:
+    original = getattr(error, "orig", None) or error
+    for key in (getattr(original, "sqlite_errorname", None), getattr(original, "sqlstate", None)):
+        if not key:
+            continue
+        for known in (key, "_".join(key.split("_")[:2]), key[:3], key[:2]):  # SQLITE_IOERR_WRITE, 08006
+            if known in WRITE_REFUSALS:
+                return WRITE_REFUSALS[known]
+    if isinstance(error, OperationalError):  # no server, no file: nothing was reached
+        return "unreachable"
+    return "error"
+
+
+def _is_row_id(value: object) -> bool:
+    return isinstance(value, int) and 0 < value <= LARGEST_ID
+
+
+def storable(value: str) -> str:
+    """``value`` as every database can keep it: PostgreSQL refuses NUL characters, and neither
+    database can encode a lone surrogate (JSON's ``"\\ud800"``), so those become U+FFFD."""
+    value = value.replace("\x00", "")
+    if value.isascii():
+        return value
+    return value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
 def _moment(now: float | None) -> float:

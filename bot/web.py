@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from pathlib import Path
 
 from flask import Flask, current_app, jsonify
 from linebot.v3.webhook import WebhookParser
@@ -14,6 +15,7 @@ from .config import ServerConfig
 from .line.delivery import Dispatcher, ReplySender
 from .content.source import FaqSource
 from .dialogue.replies import Responder
+from .line.health import WriteProbe, health_status
 from .storage import Storage
 
 
@@ -57,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["storage"] = storage
     app.extensions["line_parser"] = WebhookParser(config.channel_secret)
     app.extensions["dispatcher"] = Dispatcher(source, storage, sender, config.secret_key, config.reply_threads)
+    app.extensions["write_probe"] = WriteProbe(storage)
     if config.reload_seconds > 0:
         source.watch(config.reload_seconds)
 
@@ -87,21 +90,31 @@ def _iso(moment: float | None) -> str | None:
 
 
 def healthz():
-    """FAQ and database state; 503 when the database cannot be reached, so a load balancer
-    stops sending residents to an instance that cannot keep its promises (one answer per event)."""
+    """FAQ, database and reply state; 503 when the bot cannot record and answer (the database
+    refuses a write, or the last replies all failed), so a load balancer stops sending residents
+    to an instance that cannot keep its promises. Public: no paths, no error texts."""
     source: FaqSource = current_app.extensions["faq_source"]
     loaded = source.loaded
     faq = loaded.responder.faq
-    database = current_app.extensions["storage"].ping()
+    database = current_app.extensions["write_probe"]()
+    replies_failing = current_app.extensions["dispatcher"].sender.outcomes.failing()
+    status, code = health_status(database, replies_failing)
     return jsonify(
-        status="ok" if database == "ok" else "degraded",
+        status=status,
         database=database,
+        replies="failing" if replies_failing else "ok",
         version=__version__,
         entries=len(faq.entries),
         categories=len(faq.categories),
         loaded_at=_iso(loaded.loaded_at),
         load_seconds=round(loaded.load_seconds, 3),
-        last_error=[str(p) for p in source.last_error] or None,
+        last_error=[_public(problem) for problem in source.last_error] or None,
         last_error_at=_iso(source.last_error_at),
         classes=len(faq.classes),
-    ), (200 if database == "ok" else 503)
+    ), code
+
+
+def _public(problem) -> str:
+    """``file:line: message`` with the file's name only: where the bot runs is nobody's business."""
+    name = Path(problem.file).name
+    return f"{name}:{problem.line}: {problem.message.replace(str(problem.file), name)}"

@@ -60,6 +60,30 @@ def small_faq(tmp_path):
     return folder
 
 
+# -- databases ------------------------------------------------------------------------------
+import postgres_server  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One PostgreSQL server for the whole run, from the machine's binaries; skipped, saying why,
+    where there are none."""
+    reason = postgres_server.why_not()
+    if reason:
+        pytest.skip(reason)
+    server = postgres_server.PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, empty database: a SQLite file, then a new database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/bot.sqlite3"
+    return request.getfixturevalue("postgres").new_database()
+
+
 # -- the LINE service ----------------------------------------------------------------------
 from fake_line import FakeLineApi  # noqa: E402
 from gunicorn_server import GunicornServer  # noqa: E402

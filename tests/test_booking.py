@@ -28,8 +28,9 @@ def responder(small_faq):
 
 
 @pytest.fixture
-def storage(tmp_path):
-    return Storage(f"sqlite:///{tmp_path}/bot.sqlite3")
+def storage(database_url):
+    """Every booking test runs on SQLite and on PostgreSQL."""
+    return Storage(database_url)
 
 
 @pytest.fixture

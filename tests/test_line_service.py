@@ -193,7 +193,21 @@ def test_two_failures_are_given_up_after_one_retry(server, fake_api):
     assert "status=503" in server.log()
 
 
-def test_a_redelivered_event_is_answered_once_across_two_workers(server, fake_api):
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server_on(request, line_api, tmp_path_factory):
+    """The module's server on SQLite, then one on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("server")
+        return
+    tmp_path = tmp_path_factory.mktemp("server-pg")
+    env = {**server_env(line_api, tmp_path), "DATABASE_URL": request.getfixturevalue("postgres").new_database()}
+    running = GunicornServer(env, tmp_path / "gunicorn.log").start()
+    yield running
+    running.stop()
+
+
+def test_a_redelivered_event_is_answered_once_across_two_workers(server_on, fake_api):
+    server = server_on
     events = [ev.text("マイナンバーカードをなくした") for _ in range(10)]
     bodies = [ev.body_of(e) for e in events] + [ev.body_of({**e, "deliveryContext": {"isRedelivery": True}}) for e in events]
     statuses = []

@@ -173,6 +173,10 @@ def test_trouble_with_the_card_at_the_clinic_is_not_how_to_register(matcher):
     assert answer_id(matcher, "病院でマイナ保険証が使えなかった") == "mynumber-insurance-trouble"
 
 
+def test_how_long_is_read_as_a_word(matcher):
+    assert "(どれくらい)" in [w.term for w in matcher.read("申し込んでからどれぐらいかかる？")]
+
+
 def test_a_large_faq_read_in_two_threads_ranks_as_one_thread_does(faq, monkeypatch):
     # Above _PARALLEL_FROM entries the answers are analysed in two threads; the result must
     # not depend on it. Three copies of the shipped FAQ under other ids make a large one.

@@ -49,7 +49,7 @@ def test_health_is_503_when_the_database_is_gone(app, client):
     app.extensions["storage"].engine = create_engine("sqlite:////nonexistent-dir/x.sqlite3")
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.get_json()["database"] == "error: OperationalError"
+    assert response.get_json()["database"] == "unreachable"
 
 
 def test_a_body_far_larger_than_any_webhook_is_refused(client):

@@ -49,6 +49,9 @@ _INFLECTING_POS = {"動詞", "形容詞", "名詞"}
 NEGATED = "(ない)"
 _NEGATIONS = frozenset({"ない", "ず", "ぬ", "ん"})
 _NOT_TROUBLE = frozenset({"分かる", "知る", "思う", "要る", "為る"})
+# 「どれくらい」「どのぐらい」 ask how long (or how much): the question words that tell 「申請の
+# 期間」 from 「申請の方法」, which are otherwise made of the same words.
+HOW_LONG = "(どれくらい)"
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 
 
@@ -118,9 +121,14 @@ def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
     """
     found: list[Word] = []
     predicate = ""  # the verb or adjective a negation would belong to
+    previous = ""
     for morpheme in _tokenizer().tokenize(text):
         pos = _major_pos(morpheme.part_of_speech_id())
         lemma = morpheme.normalized_form()
+        asked_how_much, previous = previous in ("どれ", "どの") and lemma == "くらい", lemma
+        if asked_how_much:
+            found.append(Word(HOW_LONG))
+            continue
         if pos == "助動詞" and lemma in _NEGATIONS and predicate:
             if predicate not in _NOT_TROUBLE:
                 found.append(Word(NEGATED))

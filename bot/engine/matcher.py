@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .analysis import Word, reading, words
+from .analysis import HOW_LONG, Word, reading, words
 from .frequency import zipf
 from ..content.faq import Entry, Faq
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
@@ -113,7 +113,7 @@ _FOREIGN_BOOST = 2.5
 _KIND_WORDS = frozenset({"場所"})
 _KIND_WEIGHT = 0.7
 # Words that only name the kind of answer wanted; a question made of them alone is not answered.
-_QUESTION_KINDS = frozenset({"場所", "日程", "費用"})
+_QUESTION_KINDS = frozenset({"場所", "日程", "費用", HOW_LONG})
 
 # -- Ranking ----------------------------------------------------------------------------------
 # BM25's share of the score that ranks (the rest is coverage); 0.2–0.5 measured alike. The

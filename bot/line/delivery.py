@@ -19,6 +19,7 @@ from urllib3.exceptions import HTTPError as TransportError
 
 from ..dialogue.conversation import Conversation
 from ..content.source import FaqSource
+from .health import ReplyOutcomes
 from .api import messaging_api
 from .messages import line_messages
 from ..storage import Storage
@@ -45,12 +46,14 @@ class ReplySender:
 
     def __init__(self, endpoint: str, access_token: str):
         self.api = messaging_api(endpoint, access_token, retries=0)  # the one retry below is ours, and logged
+        self.outcomes = ReplyOutcomes()
 
     def send(self, reply_token: str, messages: list, event_id: str) -> bool:
         request = ReplyMessageRequest(replyToken=reply_token, messages=messages)
         for attempt in (1, 2):
             try:
                 self.api.reply_message(request, _request_timeout=REQUEST_TIMEOUT)
+                self.outcomes.record(True)
                 return True
             except (ApiException, TransportError) as error:
                 status = getattr(error, "status", None) or type(error).__name__
@@ -59,6 +62,9 @@ class ReplySender:
                     time.sleep(RETRY_DELAY_SECONDS)
                     continue
                 log.error("reply not delivered: event=%s status=%s", event_id, status)
+                # A 400 is about this one reply (a used or expired token), not about the service.
+                if status != 400:
+                    self.outcomes.record(False)
                 return False
         return False
 

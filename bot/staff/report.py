@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..clock import JST
 from ..content.faq import Faq, review_due_before
-from ..engine.analysis import NEGATED, STOP_WORDS, Word
+from ..engine.analysis import HOW_LONG, NEGATED, STOP_WORDS, Word
 from ..engine.matcher import Matcher
 from ..engine.smalltalk import smalltalk_kind
 from ..engine.textnorm import normalize, to_hiragana
@@ -25,7 +25,7 @@ EXAMPLES_PER_GROUP = 3
 SAME_TOPIC = 0.3
 # Words that say what kind of question it is (where, when, how), not what it is about: the
 # engine's stop words, and a few words the matcher keeps that fit every counter's questions.
-GENERIC_WORDS = STOP_WORDS | {"場所", "日程", "手続き", "時間", NEGATED}
+GENERIC_WORDS = STOP_WORDS | {"場所", "日程", "手続き", "時間", NEGATED, HOW_LONG}
 # A group whose best candidate scored this much probably wants an alternate, not a new entry.
 ALTERNATE_HINT_SCORE = 45
 
