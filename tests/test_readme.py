@@ -148,3 +148,10 @@ def test_the_readme_points_only_to_files_in_the_repository():
     assert re.findall(r"\.\./|`shared/", README) == []
     named = set(re.findall(r"`((?:bot|tests|bench|faq|\.ci)/[^`\s:]*)`", README))
     assert sorted(p for p in named if not (ROOT / p).exists()) == []
+
+
+def test_no_file_holds_an_unresolved_merge():
+    marks = re.compile(r"^(<{7}|>{7}) ", re.M)
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    texts = [p for p in tracked if p.endswith((".py", ".md", ".toml", ".yaml", ".csv", ".tsv", ".cfg", ".txt"))]
+    assert [p for p in texts if (ROOT / p).is_file() and marks.search((ROOT / p).read_text(encoding="utf-8", errors="replace"))] == []
