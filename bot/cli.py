@@ -273,27 +273,19 @@ def classes_roster(faq_dir: Path, database: str, class_no: str, csv_path: Path |
 
     Example: bot classes roster 2026-12-09-01 --csv roster.csv
     """
-    import datetime as dt
-
-    from .clock import JST
-    from .staff.csv_export import excel_csv
+    from .staff.roster import roster_csv, roster_rows
     from .storage import Storage
 
     course = next((c for c in _responder(faq_dir).faq.classes if c.no == class_no), None)
     if course is None:
         raise UnknownClass(class_no)
-    rows = [["受付番号", "申し込み日時", "参加者番号"]]
-    for booking in Storage(database).roster(class_no):
-        booked = dt.datetime.fromtimestamp(booking.booked_at, JST).strftime("%Y-%m-%d %H:%M")
-        rows.append([str(booking.id), booked, booking.resident[:8]])
+    rows = roster_rows(Storage(database).roster(class_no))
     click.echo(f"{course.title} {course.when()} {course.place}")
     click.echo(f"申し込み {len(rows) - 1}人" + (f"（定員 {course.capacity}人）" if course.capacity else ""))
     for row in rows[1:]:
         click.echo("  ".join(row))
     if csv_path is not None:
-        # The class on every row, so a printed or merged list still says which class it is.
-        named = [rows[0] + ["教室"]] + [row + [f"{course.title} {course.when()}"] for row in rows[1:]]
-        csv_path.write_bytes(excel_csv(named))
+        csv_path.write_bytes(roster_csv(course, rows))
         click.echo(f"CSV を保存しました: {csv_path}")
 
 

@@ -449,7 +449,7 @@ def test_the_roster_lists_booking_numbers_and_times_never_a_line_id(console, sta
     assert "1 / 10人" in page
     csv = staff.get("/staff/classes/2026-12-09-01/roster.csv")
     text = csv.data.decode("utf-8-sig")
-    assert text.splitlines()[0] == "受付番号,申し込み日時,参加者番号"
+    assert text.splitlines()[0] == "受付番号,申し込み日時,参加者番号,教室"
     assert text.splitlines()[1].startswith(f"{booking.id},")
     assert "sealed" not in text and "f" * 9 not in text
     assert console.extensions["storage"].audit_entries()[0].action == "download-roster"
@@ -470,6 +470,16 @@ def test_the_health_page_shows_what_healthz_knows(staff, faq_copy):
     assert "ふつうに動いています" in page
     assert f"{len(faq.entries)}件（{len(faq.categories)}カテゴリ）" in page
     assert "<th>データベース</th><td>ok</td>" in page
+
+
+def test_the_health_page_names_a_broken_file_and_its_line(console, staff, faq_copy):
+    category = faq_copy / "10-mynumber.yaml"
+    category.write_text(category.read_text(encoding="utf-8").replace("answer:", "anwser:", 1), encoding="utf-8")
+    source = console.extensions["faq_source"]
+    source.refresh(), source.refresh()  # the second look sees the change has settled
+    page = staff.get("/staff/health").get_data(as_text=True)
+    assert re.search(r"<li>10-mynumber\.yaml:\d+: 「anwser」という項目名は使えません", page)
+    assert "ボットは前の正しい内容で答えています" in page
 
 
 def test_the_audit_log_shows_who_did_what(staff):

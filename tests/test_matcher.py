@@ -195,3 +195,11 @@ def test_a_large_faq_read_in_two_threads_ranks_as_one_thread_does(faq, monkeypat
     serial = Matcher(large)
     for question in ["マイナンバーカードをなくした", "スマホ教室はいつ", "暗証番号を忘れた", "コンビニで住民票"]:
         assert threaded.rank(question) == serial.rank(question), question
+
+
+def test_a_sentence_that_only_asks_when_does_not_carry_a_message(matcher):
+    assert matcher.match("ペットボトルって何ゴミ？何曜日に出すの").status == "none"
+
+
+def test_an_apology_is_not_trouble(matcher):
+    assert "(ない)" not in [w.term for w in matcher.read("間違えて送りました。すみません")]

@@ -45,10 +45,12 @@ STOP_WORDS = frozenset(
 _INFLECTING_POS = {"動詞", "形容詞", "名詞"}
 # 「使えない」「届かない」「ログインできない」: a negated verb is how residents say something went
 # wrong, and it is the word that tells 「使いたい」 from 「使えなかった」. It is kept as a word of
-# its own, so the verb itself still meets the staff's 使う. Not knowing (わからない) is no trouble.
+# its own, so the verb itself still meets the staff's 使う.
 NEGATED = "(ない)"
 _NEGATIONS = frozenset({"ない", "ず", "ぬ", "ん"})
-_NOT_TROUBLE = frozenset({"分かる", "知る", "思う", "要る", "為る"})
+# Negating an empty verb says no more than the verb (すみません, ならない, わからない), except
+# できない, the commonest way to say something does not work.
+_NOT_TROUBLE = (STOP_WORDS - {"出来る", "できる"}) | {"要る", "構う"}
 # 「どれくらい」「どのぐらい」 ask how long (or how much): the question words that tell 「申請の
 # 期間」 from 「申請の方法」, which are otherwise made of the same words.
 HOW_LONG = "(どれくらい)"

@@ -466,6 +466,9 @@ class Matcher:
             whole_weight = sum(self._weight(w.term) for w in whole) or 1.0
             for sentence in sentences:
                 question = self.read_question(sentence)
+                if all(w.term in _QUESTION_KINDS for w in question):
+                    # 「何曜日に出すの？」 after 「ペットボトルって何ゴミ？」 says when, not about what.
+                    continue
                 # A sentence that carries little of the message cannot outbid the message:
                 # 「使えるようにしたいです」 alone matches too much.
                 share = sum(self._weight(w.term) for w in question) / whole_weight

@@ -35,6 +35,7 @@ def init_console(app: Flask, config: ServerConfig) -> None:
         STAFF_SIGNIN_DELAY=config.staff_signin_delay,
     )
     app.jinja_env.filters["jst"] = _jst
+    app.jinja_env.filters["jst_iso"] = _jst_iso
     app.register_blueprint(blueprint)
 
 
@@ -42,3 +43,8 @@ def _jst(moment: float | None) -> str:
     if not moment:
         return "-"
     return dt.datetime.fromtimestamp(moment, JST).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _jst_iso(moment: str | None) -> str:
+    """An ISO time as ``/healthz`` gives it (UTC), in Japan time as staff read clocks."""
+    return _jst(dt.datetime.fromisoformat(moment).timestamp()) if moment else "-"

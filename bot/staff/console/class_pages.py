@@ -2,27 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Response, abort, render_template, request
 
-from ...clock import JST
 from ...content.schedule import CLASSES_FILE, parse_classes
-from ..csv_export import excel_csv
+from ..roster import roster_csv, roster_rows
 from .blueprint import blueprint
 from .auth import audit, storage
 from .live import responder
-
-ROSTER_HEADER = ["受付番号", "申し込み日時", "参加者番号"]
-
-
-def roster_rows(class_no: str) -> list[list[str]]:
-    """Who booked, by booking number and time; the participant number is a short hash, never a LINE id."""
-    rows = [ROSTER_HEADER]
-    for booking in storage().roster(class_no):
-        booked = dt.datetime.fromtimestamp(booking.booked_at, JST).strftime("%Y-%m-%d %H:%M")
-        rows.append([str(booking.id), booked, booking.resident[:8]])
-    return rows
 
 
 def _course(class_no: str):
@@ -41,14 +27,14 @@ def classes():
 @blueprint.route("/classes/<class_no>")
 def roster(class_no: str):
     course = _course(class_no)
-    return render_template("roster.html", active="classes", course=course, rows=roster_rows(class_no))
+    return render_template("roster.html", active="classes", course=course, rows=roster_rows(storage().roster(class_no)))
 
 
 @blueprint.route("/classes/<class_no>/roster.csv")
 def roster_download(class_no: str):
     course = _course(class_no)
     audit("download-roster", class_no, course.title)
-    return Response(excel_csv(roster_rows(class_no)), mimetype="text/csv",
+    return Response(roster_csv(course, roster_rows(storage().roster(class_no))), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename=roster-{class_no}.csv"})
 
 
