@@ -11,16 +11,23 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 timeout = 30
-graceful_timeout = 30
+# How long a stopping worker may take (GRACEFUL_TIMEOUT): its queued replies are sent or handed over.
+graceful_timeout = int(os.environ.get("GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
 # The access log has the path and status only: never a resident's message or LINE user id.
 accesslog = os.environ.get("ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
+# Seconds a stopping worker keeps sending queued replies before it hands the rest over; the
+# master kills a worker graceful_timeout seconds after asking it to stop.
+DRAIN_MARGIN_SECONDS = 5
+
+
 def worker_exit(server, worker):
-    """Send the replies still queued before a worker stops (deploys, restarts)."""
+    """Before a worker stops (deploys, restarts): hand its queued replies to the other workers,
+    send what it can in time, leave the rest to another worker or the next start."""
     app = getattr(worker, "wsgi", None)
     dispatcher = getattr(app, "extensions", {}).get("dispatcher")
     if dispatcher is not None:
-        dispatcher.shutdown()
+        dispatcher.shutdown(timeout=max(1.0, worker.cfg.graceful_timeout - DRAIN_MARGIN_SECONDS))

@@ -40,7 +40,8 @@ class ServerConfig:
     secret_key: bytes = b""
     snapshot_dir: str = "var/faq-last-good"
     reload_seconds: float = 2.0
-    reply_threads: int = 8
+    # Sending a reply is waiting on LINE: a backlog behind a slow API drains by parallel sends.
+    reply_threads: int = 16
     derived_key: bool = False  # BOT_SECRET_KEY unset: the key follows the channel secret
     allow_derived_key: bool = False
     # The staff console (/staff/): off unless STAFF_CONSOLE=1. Its cookie is Secure unless
@@ -83,7 +84,7 @@ class ServerConfig:
             secret_key=key,
             snapshot_dir=env.get("FAQ_SNAPSHOT_DIR") or "var/faq-last-good",
             reload_seconds=float(env.get("FAQ_RELOAD_SECONDS") or 2.0),
-            reply_threads=int(env.get("REPLY_THREADS") or 8),
+            reply_threads=int(env.get("REPLY_THREADS") or 16),
             derived_key=not env.get("BOT_SECRET_KEY", "").strip(),
             allow_derived_key=env.get("BOT_ALLOW_DERIVED_KEY", "").strip() == "1",
             staff_console=env.get("STAFF_CONSOLE", "").strip() == "1",

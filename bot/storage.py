@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import json
@@ -21,6 +22,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import (
     Boolean,
+    and_,
+    or_,
     Column,
     Float,
     Index,
@@ -48,8 +51,9 @@ log = logging.getLogger(__name__)
 SCHEMA_LOCK_KEY = 0x626F74_736368656D  # "bot" "schem"
 # How long a SQLite writer waits for another one before giving up.
 BUSY_TIMEOUT_MS = 10000
-# How long /healthz's write waits for a lock: the whole check must answer within 2 seconds.
-PROBE_TIMEOUT_MS = 1000
+# How long a write that someone waits for (LINE for the webhook's 200, a load balancer for
+# /healthz, both within 2 seconds) waits for another writer's lock.
+QUICK_WAIT_MS = 1000
 # Row ids are 32-bit integers on PostgreSQL; a bigger number (a forged postback) names no row.
 LARGEST_ID = 2**31 - 1
 
@@ -58,13 +62,26 @@ DELIVERED_EVENTS_KEPT_SECONDS = 7 * 24 * 3600
 
 metadata = MetaData()
 
+# Every event the bot took on to answer, claimed by its webhookEventId (so a redelivery is
+# answered once), and what became of it. Until it is answered the row is the event's hand-over:
+# the encrypted event, a lease held by the worker on it, and the moment its reply token is no
+# longer worth trying. ``state`` is "queued", "working" or "done" (NULL: written by an older
+# version, done); ``outcome`` is "sent", or why not ("failed 503", "expired", "error").
 delivered_events = Table(
     "delivered_events",
     metadata,
     Column("event_id", Text, primary_key=True),
     Column("received_at", Float, nullable=False),
+    Column("state", Text),
+    Column("owner", Text),
+    Column("lease_until", Float),
+    Column("reply_by", Float),
+    Column("payload", Text),
+    Column("outcome", Text),
+    Column("finished_at", Float),
 )
 Index("delivered_events_received_at", delivered_events.c.received_at)
+Index("delivered_events_state_lease", delivered_events.c.state, delivered_events.c.lease_until)
 
 # What residents asked, already redacted (bot.privacy); ``resident`` is a keyed hash.
 questions = Table(
@@ -138,7 +155,7 @@ Index("bookings_class_date", bookings.c.class_date)
 staff_accounts = Table(
     "staff_accounts",
     metadata,
-    Column("name", String(64), primary_key=True),
+    Column("name", Text, primary_key=True),  # as staff type it: no length PostgreSQL would refuse
     Column("password_hash", Text, nullable=False),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
@@ -222,11 +239,15 @@ class Storage:
         self.url = url
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        options = {}
+        # Reply threads, request threads, the sweeper and the health probe of a worker may all
+        # want a connection at once: the pool grows for them instead of making them wait.
+        options = {"max_overflow": 40}
+        if url == "sqlite:///:memory:":
+            options = {}
         if not url.startswith("sqlite"):
             # A server restarted under the bot leaves dead pooled connections: test each one
             # before use. Connecting gives up quickly, so /healthz answers within its 2 seconds.
-            options = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 2}}
+            options.update(pool_pre_ping=True, connect_args={"connect_timeout": 2})
         self.engine = create_engine(url, **options)
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -275,7 +296,7 @@ class Storage:
             connection.execute(text(f'ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}{clause}'))
             log.info("database upgraded: %s.%s added", table.name, column.name)
 
-    def check_writes(self, name: str, timeout_ms: int = PROBE_TIMEOUT_MS, now: float | None = None) -> str:
+    def check_writes(self, name: str, timeout_ms: int = QUICK_WAIT_MS, now: float | None = None) -> str:
         """Write one heartbeat row and say how it went: "ok", or one of the fixed words in
         :data:`WRITE_REFUSALS` (never the driver's text, which can hold paths and URLs).
 
@@ -284,39 +305,154 @@ class Storage:
         """
         moment = _moment(now)
         try:
-            with self.engine.connect() as connection:
-                sqlite = connection.dialect.name == "sqlite"
-                if sqlite:
-                    connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout_ms)}")
-                    connection.commit()  # ends the transaction the PRAGMA began
-                try:
-                    with connection.begin():
-                        if connection.dialect.name == "postgresql":
-                            connection.execute(text(f"SET LOCAL lock_timeout = {int(timeout_ms)}"))
-                            connection.execute(text(f"SET LOCAL statement_timeout = {int(timeout_ms) * 2}"))
-                        beat = _upsert(connection, heartbeat, {"name": name, "beat_at": moment}, ["name"])
-                        connection.execute(beat)
-                finally:
-                    if sqlite:
-                        connection.rollback()
-                        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                        connection.commit()
+            with self._quick_write(timeout_ms) as connection:
+                connection.execute(_upsert(connection, heartbeat, {"name": name, "beat_at": moment}, ["name"]))
             return "ok"
         except Exception as error:  # every driver error is one of a few answers to a health check
             return _refusal(error)
 
-    def claim_event(self, event_id: str, now: float | None = None) -> bool:
-        """True the first time ``event_id`` is seen by any worker; False for a redelivery."""
+    @contextmanager
+    def _quick_write(self, timeout_ms: int):
+        """A transaction that waits for another writer's lock ``timeout_ms`` at most (then the
+        driver's OperationalError), for writes made while someone is waiting for the answer."""
+        with self.engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                connection.exec_driver_sql(f"PRAGMA busy_timeout={int(timeout_ms)}")
+                connection.commit()  # ends the transaction the PRAGMA began
+            try:
+                with connection.begin():
+                    if connection.dialect.name == "postgresql":
+                        connection.execute(text(f"SET LOCAL lock_timeout = {int(timeout_ms)}"))
+                        connection.execute(text(f"SET LOCAL statement_timeout = {int(timeout_ms) * 2}"))
+                    yield connection
+            finally:
+                if sqlite:
+                    connection.rollback()
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                    connection.commit()
+
+    def claim_event(self, event_id: str, now: float | None = None, *, owner: str | None = None,
+                    lease_until: float | None = None, reply_by: float | None = None,
+                    payload: str | None = None) -> bool:
+        """True the first time ``event_id`` is seen by any worker; False for a redelivery.
+
+        With ``owner`` the event is queued under that worker's lease until ``lease_until``, with
+        the (encrypted) ``payload`` another worker needs to answer it if this one cannot. This
+        runs while LINE waits for the webhook's answer, so a lock is waited for a second at most.
+        """
         now = _moment(now)
+        values = dict(event_id=storable(event_id), received_at=now)
+        if owner is not None:
+            values.update(state="queued", owner=owner, lease_until=lease_until, reply_by=reply_by, payload=payload)
         try:
-            with self.engine.begin() as connection:
-                connection.execute(insert(delivered_events).values(event_id=event_id, received_at=now))
+            with self._quick_write(QUICK_WAIT_MS) as connection:
+                connection.execute(insert(delivered_events).values(**values))
         except IntegrityError:
             return False
         self._claims += 1
         if self._claims % 1000 == 0:
             self.forget_events_before(now - DELIVERED_EVENTS_KEPT_SECONDS)
         return True
+
+    def take_event(self, event_id: str, owner: str, lease_until: float, now: float | None = None) -> bool:
+        """Start answering a queued event: True when ``owner`` now holds it (it queued the
+        event itself, or the holder's lease ran out); False when another worker has it or it is done."""
+        now = _moment(now)
+        table = delivered_events
+        with self.engine.begin() as connection:
+            return connection.execute(update(table).where(
+                table.c.event_id == event_id, table.c.state.in_(("queued", "working")),
+                or_(and_(table.c.owner == owner, table.c.state == "queued"), table.c.lease_until < now),
+            ).values(state="working", owner=owner, lease_until=lease_until)).rowcount == 1
+
+    def adopt_events(self, owner: str, lease_until: float, limit: int,
+                     now: float | None = None) -> list[tuple[str, str, float]]:
+        """Queue for ``owner`` up to ``limit`` events whose holder's lease ran out (a worker that
+        died or stopped) and whose reply token is still worth trying; returns (event id,
+        payload, reply_by) of each, soonest deadline first."""
+        now = _moment(now)
+        table = delivered_events
+        with self.engine.connect() as connection:
+            candidates = connection.execute(
+                select(table.c.event_id, table.c.payload, table.c.reply_by).where(
+                    table.c.state.in_(("queued", "working")), table.c.lease_until < now,
+                    table.c.reply_by > now, table.c.payload.is_not(None),
+                ).order_by(table.c.reply_by).limit(limit)
+            ).all()
+        adopted = []
+        for event_id, payload, reply_by in candidates:
+            with self.engine.begin() as connection:
+                won = connection.execute(update(table).where(
+                    table.c.event_id == event_id, table.c.state.in_(("queued", "working")),
+                    table.c.lease_until < now,
+                ).values(state="queued", owner=owner, lease_until=lease_until)).rowcount == 1
+            if won:
+                adopted.append((event_id, payload, reply_by))
+        return adopted
+
+    def renew_leases(self, owner: str, event_ids: list[str], lease_until: float) -> None:
+        """Keep the events ``owner`` is still working on from being adopted by another worker."""
+        if not event_ids:
+            return
+        table = delivered_events
+        with self.engine.begin() as connection:
+            connection.execute(update(table).where(
+                table.c.owner == owner, table.c.state.in_(("queued", "working")), table.c.event_id.in_(event_ids),
+            ).values(lease_until=lease_until))
+
+    def finish_events(self, owner: str, outcomes: list[tuple[str, str]], now: float | None = None) -> int:
+        """Record how ``owner`` ended events, ``(event id, outcome)`` each ("sent", "failed 503",
+        …), and drop their payloads: one transaction for a whole batch. Returns how many."""
+        table = delivered_events
+        by_outcome: dict[str, list[str]] = {}
+        for event_id, outcome in outcomes:
+            by_outcome.setdefault(outcome[:100], []).append(event_id)
+        done = 0
+        with self.engine.begin() as connection:
+            for outcome, event_ids in by_outcome.items():
+                done += connection.execute(update(table).where(
+                    table.c.event_id.in_(event_ids), table.c.owner == owner, table.c.state.in_(("queued", "working")),
+                ).values(state="done", outcome=outcome, payload=None, lease_until=None,
+                         finished_at=_moment(now))).rowcount
+        return done
+
+    def release_events(self, owner: str, event_ids: list[str] | None = None) -> int:
+        """Hand ``owner``'s queued events (those not yet being answered, or only ``event_ids``)
+        to whichever worker looks next: a stopping worker's backlog goes on elsewhere at once."""
+        table = delivered_events
+        conditions = [table.c.owner == owner, table.c.state == "queued"]
+        if event_ids is not None:
+            conditions.append(table.c.event_id.in_(event_ids))
+        with self.engine.begin() as connection:
+            return connection.execute(update(table).where(*conditions).values(lease_until=0.0)).rowcount
+
+    def expire_events(self, now: float | None = None) -> list[str]:
+        """Close the events nobody holds whose reply token is past use; returns their ids (each
+        id is returned to one caller only, so that each loss is logged once)."""
+        now = _moment(now)
+        table = delivered_events
+        with self.engine.connect() as connection:
+            stale = connection.execute(select(table.c.event_id).where(
+                table.c.state.in_(("queued", "working")), table.c.lease_until < now, table.c.reply_by <= now,
+            )).scalars().all()
+        expired = []
+        for event_id in stale:
+            with self.engine.begin() as connection:
+                if connection.execute(update(table).where(
+                    table.c.event_id == event_id, table.c.state.in_(("queued", "working")),
+                    table.c.lease_until < now,
+                ).values(state="done", outcome="expired", payload=None, lease_until=None,
+                         finished_at=now)).rowcount == 1:
+                    expired.append(event_id)
+        return expired
+
+    def event_outcomes(self, since: float = 0.0) -> dict[str, str | None]:
+        """{event id: outcome} of the events claimed since ``since`` (None while not finished)."""
+        table = delivered_events
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(table.c.event_id, table.c.outcome).where(table.c.received_at >= since))
+            return {event_id: outcome for event_id, outcome in rows}
 
     def forget_events_before(self, moment: float) -> int:
         with self.engine.begin() as connection:

@@ -13,8 +13,11 @@ from cryptography.fernet import Fernet, InvalidToken
 
 
 class UserIdBox:
-    def __init__(self, secret_key: bytes):
-        key = hashlib.sha256(b"user-id-box\0" + secret_key).digest()
+    """Seals text under a key derived from ``secret_key`` and ``purpose``: one key per use, so a
+    sealed reminder id and a sealed queued event (bot.line.backlog) cannot be swapped."""
+
+    def __init__(self, secret_key: bytes, purpose: bytes = b"user-id-box"):
+        key = hashlib.sha256(purpose + b"\0" + secret_key).digest()
         self._fernet = Fernet(base64.urlsafe_b64encode(key))
 
     def seal(self, user_id: str) -> str:

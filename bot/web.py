@@ -60,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["line_parser"] = WebhookParser(config.channel_secret)
     app.extensions["dispatcher"] = Dispatcher(source, storage, sender, config.secret_key, config.reply_threads)
     app.extensions["write_probe"] = WriteProbe(storage)
+    app.extensions["dispatcher"].start()  # in each gunicorn worker: the app is built after the fork
     if config.reload_seconds > 0:
         source.watch(config.reload_seconds)
 

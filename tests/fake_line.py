@@ -3,7 +3,7 @@
 It refuses, as LINE does, a request without the bearer token or a reply over LINE's limits,
 so a test that only counts requests still catches a malformed reply. Behaviour can be
 changed while it runs: ``delay`` seconds before answering, ``fail_next`` statuses to answer
-with first.
+with first. As LINE, it accepts a reply token once: a second reply with it gets 400.
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ class FakeLineApi:
         self.delay = 0.0
         self.fail_next: list[int] = []
         self.retry_keys: set[str] = set()
+        self.used_tokens: set[str] = set()
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -100,6 +101,7 @@ class FakeLineApi:
             self.delay = 0.0
             self.fail_next.clear()
             self.retry_keys.clear()
+            self.used_tokens.clear()
 
     def replies(self) -> list[dict]:
         """Reply requests that LINE would have accepted, in arrival order."""
@@ -145,8 +147,11 @@ class FakeLineApi:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):  # the caller was killed (tests do that)
+                    self.close_connection = True
 
             def _handle(self, method: str) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -177,6 +182,10 @@ class FakeLineApi:
                     problems = reply_problems(body)
                     if problems:
                         return 400, {"message": "; ".join(problems)}
+                    with fake._lock:  # as LINE: a reply token is accepted once
+                        if body["replyToken"] in fake.used_tokens:
+                            return 400, {"message": "Invalid reply token"}
+                        fake.used_tokens.add(body["replyToken"])
                     return 200, {"sentMessages": [{"id": str(n), "quoteToken": "q"} for n, _ in enumerate(body["messages"])]}
                 if self.path == "/v2/bot/message/push":
                     key = self.headers.get("X-Line-Retry-Key")

@@ -66,6 +66,18 @@ class GunicornServer:
         with urllib.request.urlopen(self.url + "/healthz", timeout=5) as response:
             return json.load(response)
 
+    def worker_pids(self) -> list[int]:
+        """The pids of the master's worker processes (read from /proc)."""
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return sorted(pids)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()

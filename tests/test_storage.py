@@ -108,3 +108,10 @@ def test_nul_and_a_lone_surrogate_are_kept_as_replacement_characters(database_ur
     storage = Storage(database_url)
     question_id = storage.log_question(resident="r", question="a\x00b\ud800c", status="none")
     assert storage.question(question_id).question == "ab\ufffdc"
+
+
+def test_a_staff_name_of_100_characters_is_kept(database_url):
+    storage = Storage(database_url)
+    name = "職員" * 50
+    assert storage.set_staff_password(name, "argon2-hash") is True
+    assert storage.staff_account(name).name == name
