@@ -133,6 +133,22 @@ def test_feedback_on_another_residents_question_is_answered_and_not_stored(serve
     assert [f[2] for f in storage.feedback_since(0) if f[0] == question_id] == [False]
 
 
+FORMULAS = ['=HYPERLINK("http://evil.example/x","くわしくはこちら")', "=cmd|' /C calc'!A0", "@SUM(1,1)", "+1+2", "-1+2"]
+
+
+def test_formulas_residents_send_reach_the_report_csv_only_as_text(server, fake_api, tmp_path):
+    import csv
+
+    for formula in FORMULAS:
+        assert reply_problems(send(server, fake_api, ev.text(formula))["body"]) == []
+    target = tmp_path / "report.csv"
+    report_csv(server, tmp_path)  # writes report.csv
+    cells = [cell for row in csv.reader(target.read_bytes().decode("utf-8-sig").splitlines()) for cell in row]
+    assert [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")] == []
+    for formula in FORMULAS:
+        assert any(formula in cell for cell in cells), formula
+
+
 def test_no_traceback_in_the_server_log(server, fake_api):
     send(server, fake_api, ev.text("メニュー"))
     assert "Traceback" not in server.log()
