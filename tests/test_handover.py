@@ -110,7 +110,9 @@ def test_a_stopped_instance_leaves_its_backlog_to_the_next_start(line_api, fake_
         assert accepted_once(fake_api, events, timeout=120) == {e["replyToken"]: 1 for e in events}
     finally:
         second.stop()
-    assert set(outcomes(database)) <= {"sent", "failed 400"}
+    # A reply the stopping instance sent in its last moment may stay without an outcome (the
+    # process ended between LINE's 200 and the write); the API saw it once, which is what counts.
+    assert set(outcomes(database)) <= {"sent", "failed 400", None}
 
 
 def test_an_unanswerable_reply_is_recorded_with_its_event_id(line_api, fake_api, tmp_path):
