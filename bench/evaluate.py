@@ -1,11 +1,14 @@
-"""Where a town would stand: the engine on the shipped FAQ, on another town's FAQ and on LocalgovFAQ.
+"""Where a town would stand: the engine on the shipped FAQ, on sparse FAQs and on LocalgovFAQ.
 
-    python bench/evaluate.py                      # all three, side by side
+    python bench/evaluate.py                      # all four, side by side
     python bench/evaluate.py --misses             # and every question not answered right
     python bench/evaluate.py --faq DIR --questions FILE.tsv [--misses]
 
 Questions files: `expected<TAB>style<TAB>question` with a header (tests/data/devset.tsv), or
 `expected<TAB>question` without one (tests/data/kaede/questions.tsv); `-` = out of scope.
+"Questions only" is the shipped FAQ cut to each entry's question (no alternates, no keywords)
+and asked the same dev set: a sparse town that nobody tuned on, beside kaede, which the sparse
+settings were also measured on.
 LocalgovFAQ (Amagasaki city, 1,786 entries) is read from ../shared/bench-data at run time and
 never copied; it is skipped when absent. Its Recall@10 is computed as the public Japanese
 embedding benchmark does: the mean over questions of |relevant ∩ top 10| / |relevant|.
@@ -20,7 +23,7 @@ from pathlib import Path
 import localgov
 
 from bot.content.loader import load_faq
-from bot.engine.evaluation import evaluate, format_report, read_questions
+from bot.engine.evaluation import evaluate, format_report, questions_only, read_questions
 from bot.engine.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,9 +31,13 @@ SHIPPED = (ROOT / "faq", ROOT / "tests" / "data" / "devset.tsv")
 KAEDE = (ROOT / "tests" / "data" / "kaede" / "faq", ROOT / "tests" / "data" / "kaede" / "questions.tsv")
 
 
-def labelled(name: str, faq_dir: Path, questions_file: Path, misses: bool) -> None:
+def labelled(name: str, faq_dir: Path, questions_file: Path, misses: bool, alternates: int | None = None) -> None:
+    """``alternates``: the FAQ cut to its questions and that many alternates (None: as it is)."""
+    faq = load_faq(faq_dir)
+    if alternates is not None:
+        faq = questions_only(faq, alternates)
     started = time.perf_counter()
-    matcher = Matcher(load_faq(faq_dir))
+    matcher = Matcher(faq)
     loaded = time.perf_counter() - started
     questions = read_questions(questions_file)
     in_scope = [q for q in questions if q.expected != "-"]
@@ -79,6 +86,7 @@ def main() -> None:
         labelled("custom", args.faq or SHIPPED[0], args.questions or SHIPPED[1], args.misses)
         return
     labelled("shipped FAQ, dev set", *SHIPPED, args.misses)
+    labelled("shipped FAQ with only its questions (a sparse town nobody tuned on), dev set", *SHIPPED, args.misses, alternates=0)
     labelled("another town (kaede)", *KAEDE, args.misses)
     localgov_figures()
 

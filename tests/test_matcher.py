@@ -3,6 +3,7 @@
 import pytest
 
 from bot.content.faq import Category, Entry, Faq, Settings
+from bot.engine.frequency import UNLISTED_ZIPF, zipf
 from bot.engine.matcher import Calibration, Matcher
 
 
@@ -148,6 +149,53 @@ def test_a_word_the_faq_lacks_reaches_its_sudachi_synonym():
 
 def test_an_everyday_word_the_faq_lacks_weighs_less_than_a_rare_one(matcher):
     assert matcher._weight("大丈夫") < matcher._weight("老眼鏡")
+
+
+def test_kana_that_no_word_list_knows_weighs_no_more_than_an_everyday_word(matcher):
+    # What the analyser makes of voice input it cannot read is no rare topic word.
+    assert matcher._weight("ぬぷれ", UNLISTED_ZIPF) <= matcher._weight("財布") < matcher._weight("老眼鏡")
+
+
+def test_a_bare_number_the_faq_lacks_weighs_no_more_than_an_everyday_word(matcher):
+    assert matcher._weight("83", UNLISTED_ZIPF) <= matcher._weight("財布")
+
+
+def test_a_compound_word_lists_lack_weighs_by_its_pieces(matcher):
+    # 老人ホーム is in no word list (it was cut into 老人 + ホーム), yet it is no rare word.
+    [home] = [w for w in matcher.read("老人ホームです") if w.term == "老人ホーム"]
+    assert matcher._word_weight(home) < matcher._weight("老人ホーム", UNLISTED_ZIPF)
+
+
+def test_the_rarity_of_a_verb_is_found_by_its_dictionary_form(matcher):
+    # The matcher keeps 暮ら of 暮らす; the word list knows 暮らす.
+    [living] = [w for w in matcher.read("ひとりで暮らしています") if w.term == "暮ら"]
+    assert living.common >= zipf("暮らす") > zipf("暮ら")
+
+
+def _sparse_town() -> Matcher:
+    entries = (
+        Entry("death", "家族が死亡したときの手続きは", "窓口で届け出てください。", category="c"),
+        Entry("moving", "引っ越しの手続きは", "転出届を出してください。", category="c"),
+        Entry("lost", "カードをなくしたときは", "すぐに止めてください。", category="c"),
+        Entry("fee", "手数料はいくらですか", "無料です。", category="c"),
+    )
+    return Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+
+
+def test_a_short_question_about_what_the_faq_lacks_is_not_answered():
+    # インコ outweighs 死亡 and 手続き, and the death entry holds only those two.
+    match = _sparse_town().match("インコが死んだときの手続き")
+    assert match.status == "none"
+    assert "heaviest word is one this FAQ never uses" in match.rule
+
+
+def test_a_short_question_the_faq_holds_is_answered():
+    assert answer_id(_sparse_town(), "家族が死んだときの手続き") == "death"
+
+
+def test_a_question_of_only_a_kind_word_offers_choices(matcher):
+    match = matcher.match("何曜日？")
+    assert match.status == "choices" and "only a kind of answer" in match.rule
 
 
 def test_sparse_faqs_answer_at_a_lower_score_when_the_lead_is_long():

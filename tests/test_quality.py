@@ -30,15 +30,37 @@ def test_devset_names_only_existing_entries(faq):
 
 
 def test_in_scope_right_rate(report):
-    assert report.rate("in", "right") >= 0.85
+    assert report.rate("in", "right") >= 0.90
 
 
 def test_in_scope_wrong_rate(report):
-    assert report.rate("in", "wrong") <= 0.05
+    assert report.rate("in", "wrong") <= 0.04
 
 
 def test_out_of_scope_refused_rate(report):
-    assert report.rate("out", "refused") >= 0.90
+    assert report.rate("out", "refused") >= 0.89
+
+
+# The shipped FAQ cut to its questions (no alternates, no keywords), asked the same set: a
+# sparse town the engine was not tuned around (1.0 phrasings per entry).
+@pytest.fixture(scope="module")
+def sparse_report(faq):
+    from bot.engine.evaluation import questions_only
+    from bot.engine.matcher import Matcher
+
+    return evaluate(Matcher(questions_only(faq)), read_questions(DEVSET))
+
+
+def test_questions_only_right_rate(sparse_report):
+    assert sparse_report.rate("in", "right") >= 0.53
+
+
+def test_questions_only_wrong_rate(sparse_report):
+    assert sparse_report.rate("in", "wrong") <= 0.04
+
+
+def test_questions_only_out_of_scope_refused_rate(sparse_report):
+    assert sparse_report.rate("out", "refused") >= 0.92
 
 
 # Another town's FAQ (tests/data/kaede: formal web-FAQ wording, few alternates), with questions
@@ -55,7 +77,7 @@ def kaede_report():
 
 
 def test_another_town_right_rate(kaede_report):
-    assert kaede_report.rate("in", "right") >= 0.52
+    assert kaede_report.rate("in", "right") >= 0.47
 
 
 def test_another_town_wrong_rate(kaede_report):
@@ -63,4 +85,4 @@ def test_another_town_wrong_rate(kaede_report):
 
 
 def test_another_town_out_of_scope_refused_rate(kaede_report):
-    assert kaede_report.rate("out", "refused") >= 0.85
+    assert kaede_report.rate("out", "refused") >= 0.88

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from sudachipy import Dictionary, SplitMode
 
+from .frequency import UNLISTED_ZIPF, estimate
 from .textnorm import to_hiragana
 
 _CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞", "感動詞", "代名詞"}
@@ -65,6 +66,9 @@ class Word(NamedTuple):
     noun: bool = False
     # Sudachi's synonym groups of the word (紛失・無くす・失くす share one), from its dictionary.
     groups: tuple[int, ...] = ()
+    # How common the word is in Japanese at large (frequency.estimate), for a word the FAQ
+    # never uses; a folded or corrected word is the FAQ's own and never needs it.
+    common: float = UNLISTED_ZIPF
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,7 +83,7 @@ def _tokenizer():
     # A Sudachi tokenizer refuses concurrent use; the server answers in several threads.
     tokenizer = getattr(_per_thread, "tokenizer", None)
     if tokenizer is None:
-        tokenizer = _dictionary().tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "split_a", "reading_form", "synonym_group_ids"})
+        tokenizer = _dictionary().tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "dictionary_form", "split_a", "reading_form", "synonym_group_ids"})
         _per_thread.tokenizer = tokenizer
     return tokenizer
 
@@ -110,11 +114,13 @@ def _stem(lemma: str, pos: str) -> str:
     return lemma
 
 
-def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
+def words(text: str, keep: frozenset[str] = frozenset(), rarity: bool = False) -> list[Word]:
     """The meaningful words of already-normalised text, in order.
 
     ``keep`` names dictionary forms kept whatever their part of speech: the lexicon's
-    variants such as ただ (free of charge), which Sudachi reads as a conjunction.
+    variants such as ただ (free of charge), which Sudachi reads as a conjunction. ``rarity``
+    fills in how common each word is (a resident's question needs it, the FAQ's own words
+    never do, and looking it up costs a seventh of a large FAQ's load).
 
     A verb keeps only its stem, so that it meets the noun made from it (無くす → 無く):
 
@@ -148,15 +154,13 @@ def words(text: str, keep: frozenset[str] = frozenset()) -> list[Word]:
         if not _keeps(surface, lemma, pos, keep):
             continue
         parts: tuple[str, ...] = ()
-        if pos == "名詞" and len(surface) >= 3:
-            parts = tuple(
-                p.normalized_form()
-                for p in morpheme.split(SplitMode.A)
-                if len(p.surface()) > 1 and p.normalized_form() not in STOP_WORDS
-            )
+        split = morpheme.split(SplitMode.A) if pos == "名詞" and len(surface) >= 3 else ()
+        if split:
+            parts = tuple(p.normalized_form() for p in split if len(p.surface()) > 1 and p.normalized_form() not in STOP_WORDS)
             if len(parts) < 2:
                 parts = ()
-        found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids())))
+        common = estimate((lemma, morpheme.dictionary_form(), surface), tuple(p.surface() for p in split)) if rarity else UNLISTED_ZIPF
+        found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids()), common))
     return found
 
 

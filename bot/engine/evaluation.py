@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content.faq import Faq
 from .matcher import Match, Matcher
 
 OUT_OF_SCOPE = "-"
@@ -40,6 +42,19 @@ def read_questions(path: str | Path) -> list[LabelledQuestion]:
     if lines and lines[0].startswith("expected\t"):
         return [LabelledQuestion(r["expected"], r["style"], r["question"]) for r in csv.DictReader(lines, delimiter="\t")]
     return [LabelledQuestion(expected, "-", question) for expected, question in (line.split("\t", 1) for line in lines)]
+
+
+def questions_only(faq: Faq, alternates: int = 0) -> Faq:
+    """The FAQ as a town's web page has it: each entry's question (and label) with at most
+    ``alternates`` of its alternates and no keywords. Asked the shipped FAQ's development set,
+    this is a sparse town that nobody tuned the engine on."""
+    return dataclasses.replace(
+        faq,
+        categories=tuple(
+            dataclasses.replace(c, entries=tuple(dataclasses.replace(e, alternates=e.alternates[:alternates], keywords=()) for e in c.entries))
+            for c in faq.categories
+        ),
+    )
 
 
 def outcome(question: LabelledQuestion, match: Match) -> str:
