@@ -73,7 +73,9 @@ MAX_SENTENCES = 8  # sentences of a long message scored on their own
 # A sentence that carries little of the message cannot outbid it: its score is scaled between
 # this floor and 1 by its share of the message's weight (0.4–0.8 measured alike; 0.8 worse).
 _SENTENCE_FLOOR = 0.6
-# Hiragana runs are respelt as FAQ words of 3 to 14 kana: shorter runs are too often particles.
+# Hiragana runs are respelt as FAQ nouns of 3 to 14 kana: shorter runs are too often particles.
+# Nouns of the answers count too: a sparse FAQ names much only there (てんしゅつとどけ → 転出届;
+# right entry first: strip0 76.5 → 76.9%, kaede 81.4 → 81.8%, LocalgovFAQ SR@1 0.483 → 0.485).
 _SPOT_MIN = 3
 _SPOT_MAX = 14
 # Only a word rare in Japanese at large (Zipf below 3, about once per million words) may be a
@@ -206,8 +208,10 @@ class Matcher:
             key: defaultdict(list) for key in ("question", "question_part", "answer", "answer_part")
         }
         entries = faq.entries
+        answer_nouns: set[str] = set()
         for entry, answer_words in zip(entries, self._analyse_answers(entries)):
             self._add(entry, answer_words, groups_seen, bm25_docs, sound_docs)
+            answer_nouns.update(w.term for w in answer_words if w.noun)
         count = len(self.entries)
         holders: dict[str, set[int]] = defaultdict(set)
         for postings in self.postings.values():
@@ -224,7 +228,7 @@ class Matcher:
             for phrasing in indexed.phrasings:
                 phrasing.weights = [self._weight(w.term) for w in phrasing.words]
                 phrasing.total = sum(phrasing.weights)
-        self._learn_readings(groups_seen)
+        self._learn_readings(groups_seen, answer_nouns)
         phrasings = sum(1 + len(e.alternates) for e in entries)
         self.calibration = Calibration.for_faq(phrasings / len(entries) if entries else 0.0)
         self._bm25 = _Bm25(bm25_docs)
@@ -276,11 +280,11 @@ class Matcher:
     def _known(self, term: str) -> bool:
         return term in self._idf
 
-    def _learn_readings(self, groups_seen: dict[str, set[int]]) -> None:
+    def _learn_readings(self, groups_seen: dict[str, set[int]], answer_nouns: set[str]) -> None:
         """Readings of the FAQ's words: for voice-input hiragana and for misspelt words."""
         self._term_by_reading: dict[str, str] = {}
         self._noun_by_reading: dict[str, str] = {}
-        nouns: set[str] = set(self.lexicon.canonicals)
+        nouns: set[str] = set(self.lexicon.canonicals) | answer_nouns
         for indexed in self.entries:
             for phrasing in indexed.phrasings:
                 nouns.update(w.term for w in phrasing.words if w.noun)
