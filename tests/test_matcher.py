@@ -251,3 +251,8 @@ def test_a_sentence_that_only_asks_when_does_not_carry_a_message(matcher):
 
 def test_an_apology_is_not_trouble(matcher):
     assert "(ない)" not in [w.term for w in matcher.read("間違えて送りました。すみません")]
+
+
+def test_kana_read_as_grammar_is_not_respelt_as_an_faq_word(matcher):
+    # The しょう of でしょうか sounds like 使用 (folded to 利用), but is an auxiliary verb.
+    assert [w.term for w in matcher.read("カードはいつ届くのでしょうか")] == ["カード", "日程", "届く"]

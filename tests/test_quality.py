@@ -52,7 +52,7 @@ def sparse_report(faq):
 
 
 def test_questions_only_right_rate(sparse_report):
-    assert sparse_report.rate("in", "right") >= 0.53
+    assert sparse_report.rate("in", "right") >= 0.57
 
 
 def test_questions_only_wrong_rate(sparse_report):
@@ -60,7 +60,7 @@ def test_questions_only_wrong_rate(sparse_report):
 
 
 def test_questions_only_out_of_scope_refused_rate(sparse_report):
-    assert sparse_report.rate("out", "refused") >= 0.92
+    assert sparse_report.rate("out", "refused") >= 0.87
 
 
 # Another town's FAQ (tests/data/kaede: formal web-FAQ wording, few alternates), with questions
@@ -77,7 +77,7 @@ def kaede_report():
 
 
 def test_another_town_right_rate(kaede_report):
-    assert kaede_report.rate("in", "right") >= 0.47
+    assert kaede_report.rate("in", "right") >= 0.54
 
 
 def test_another_town_wrong_rate(kaede_report):
@@ -85,4 +85,4 @@ def test_another_town_wrong_rate(kaede_report):
 
 
 def test_another_town_out_of_scope_refused_rate(kaede_report):
-    assert kaede_report.rate("out", "refused") >= 0.88
+    assert kaede_report.rate("out", "refused") >= 0.86

@@ -164,6 +164,16 @@ def words(text: str, keep: frozenset[str] = frozenset(), rarity: bool = False) -
     return found
 
 
+def grammar_spans(text: str) -> list[tuple[int, int]]:
+    """Where the analyser reads grammar in ``text``: auxiliary verbs (でしょう, ました) and the
+    light verbs of STOP_WORDS (しよう of する), as (start, end) character offsets."""
+    return [
+        (m.begin(), m.end())
+        for m in _tokenizer().tokenize(text)
+        if _major_pos(m.part_of_speech_id()) == "助動詞" or (m.normalized_form() in STOP_WORDS and _major_pos(m.part_of_speech_id()) == "動詞")
+    ]
+
+
 def reading(text: str) -> str:
     """The whole text's reading in hiragana: how it sounds, whatever script it was typed in."""
     return to_hiragana("".join(m.reading_form() for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] != "補助記号"))
