@@ -350,7 +350,8 @@ class Matcher:
             return run
         out: list[str] = []
         # Kana the analyser reads as grammar is no FAQ word: the しょう of でしょうか is not 使用.
-        grammar = grammar_spans(run)
+        # (Read only once a piece sounds like an FAQ word: most runs never do.)
+        grammar: list[tuple[int, int]] | None = None
         i = 0
         while i < len(run):
             stem = next((s for s in kana_stems() if run.startswith(s, i)), None)
@@ -360,7 +361,11 @@ class Matcher:
                 continue
             for end in range(min(len(run), i + _SPOT_MAX), i + _SPOT_MIN - 1, -1):
                 term = self._noun_by_reading.get(fold_reading(run[i:end]))
-                if term is not None and len(fold_reading(run[i:end])) >= _SPOT_MIN and not any(a <= i and end <= b for a, b in grammar):
+                if term is None or len(fold_reading(run[i:end])) < _SPOT_MIN:
+                    continue
+                if grammar is None:
+                    grammar = grammar_spans(run)
+                if not any(a <= i and end <= b for a, b in grammar):
                     out.append(term)
                     i = end
                     break
@@ -540,7 +545,7 @@ class Matcher:
         close = [(n, s, c) for n, s, c in ordered[:_TIE_CANDIDATES] if lead - s < _TIE_RANGE]
         if len(close) < 2:
             return ordered
-        grams = self._sound_bm25.scores(_sound_grams(typed[:MAX_QUERY_CHARS]))
+        grams = self._sound_bm25.scores_of(_sound_grams(typed[:MAX_QUERY_CHARS]), [n for n, _, _ in close])
         best = max((grams.get(n, 0.0) for n, _, _ in close), default=0.0) or 1.0
         # A penalty, not a bonus: scores stay within 0–100 and two entries at 100 still part.
         rescored = [(n, s - _TIE_PENALTY * (1 - grams.get(n, 0.0) / best), c) for n, s, c in close]
@@ -735,20 +740,26 @@ class _Bm25:
                 counts[token][number] = counts[token].get(number, 0) + 1
         n = len(docs)
         self.idf = {t: math.log(1 + (n - len(c) + 0.5) / (len(c) + 0.5)) for t, c in counts.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = {
-            token: [
-                (number, self.idf[token] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[number] / average)))
+        self.postings: dict[str, dict[int, float]] = {
+            token: {
+                number: self.idf[token] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * lengths[number] / average))
                 for number, tf in by_entry.items()
-            ]
+            }
             for token, by_entry in counts.items()
         }
 
     def scores(self, query: list[str]) -> dict[int, float]:
         out: dict[int, float] = defaultdict(float)
         for token in set(query):
-            for number, contribution in self.postings.get(token, ()):
+            for number, contribution in self.postings.get(token, {}).items():
                 out[number] += contribution
         return out
+
+    def scores_of(self, query: list[str], numbers: list[int]) -> dict[int, float]:
+        """The scores of a few entries only: cheaper than :meth:`scores` when the query's
+        tokens are common (three-kana pieces such as まいな hold hundreds of entries)."""
+        postings = [self.postings[t] for t in set(query) if t in self.postings]
+        return {n: sum(p.get(n, 0.0) for p in postings) for n in numbers}
 
 
 def _sound_grams(text: str) -> list[str]:
