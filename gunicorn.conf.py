@@ -17,6 +17,9 @@ keepalive = 5
 # The access log has the path and status only: never a resident's message or LINE user id.
 accesslog = os.environ.get("ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# gunicorn's control socket (gunicornc) is one path per user: a second instance on the same host
+# (a blue-green deploy, the tests' two instances) would take it over. The bot needs none.
+control_socket_disable = True
 
 
 # Seconds a stopping worker keeps sending queued replies before it hands the rest over; the

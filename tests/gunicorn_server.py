@@ -25,20 +25,29 @@ def free_port() -> int:
 
 class GunicornServer:
     def __init__(self, env: dict[str, str], log_path: Path, workers: int = 2):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.workers = workers
         self.log_path = log_path
-        self.env = {**os.environ, **env, "BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": str(workers)}
+        self.env = {**os.environ, **env, "WEB_CONCURRENCY": str(workers)}
+        self._use_port(free_port())
         self.process: subprocess.Popen | None = None
 
-    def start(self, timeout: float = 60.0) -> GunicornServer:
+    def _use_port(self, port: int) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.env["BIND"] = f"127.0.0.1:{port}"
+
+    def start(self, timeout: float = 60.0, tries: int = 3) -> GunicornServer:
         self._log = open(self.log_path, "wb")
         command = [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "gunicorn.conf.py"), "bot.web:create_app()"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if tries > 1 and "Connection in use" in self.log():
+                    # Another test process took the free port between our probe and gunicorn's bind.
+                    self._log.close()
+                    self._use_port(free_port())
+                    return self.start(timeout, tries - 1)
                 raise RuntimeError(f"gunicorn exited {self.process.returncode}:\n{self.log()}")
             if self.log().count(" ready: ") >= self.workers:  # every worker has loaded the FAQ
                 return self

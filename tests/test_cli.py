@@ -274,3 +274,33 @@ def test_a_command_whose_extra_is_missing_names_the_pip_command(tmp_path):
     assert (drawn.returncode, drawn.stdout) == (1, "")
     assert drawn.stderr == ("このコマンドには追加のパッケージ（PIL）が必要です — pip install -e '.[richmenu]' を実行してください"
                             "（this command needs the 'richmenu' extra: pip install -e '.[richmenu]'）\n")
+
+
+def test_every_typed_command_gets_one_reply_from_ask_chat_and_line(runner, app, client, fake_api, faq, monkeypatch):
+    import functools
+
+    import line_events as ev
+
+    import bot.cli
+    from bot.dialogue.router import CONTACT_WORDS, MENU_WORDS, MY_BOOKINGS_WORDS
+
+    monkeypatch.setattr(bot.cli, "_responder", functools.cache(bot.cli._responder))  # one FAQ load
+    typed = sorted(MENU_WORDS | CONTACT_WORDS | MY_BOOKINGS_WORDS) + [c.name for c in faq.categories]
+    asked = [run(runner, "ask", "--faq", str(SHIPPED_FAQ), word).output.rstrip("\n") for word in typed]
+    chatted = run(runner, "chat", "--faq", str(SHIPPED_FAQ), input="\n".join(typed) + "\n").output
+    # greeting, then one reply per line typed, then the prompt that met the end of input
+    assert [part.rstrip("\n") for part in chatted.split("\nあなた> \n")[1:-1]] == asked
+    events = [ev.text(word) for word in typed]
+    body = ev.body_of(*events)
+    assert client.post("/callback", data=body, headers={"X-Line-Signature": ev.sign(body)}).status_code == 200
+    app.extensions["dispatcher"].shutdown()  # waits for the replies
+    sent = {r["body"]["replyToken"]: r["body"]["messages"] for r in fake_api.replies()}
+    on_line = []
+    for event in events:
+        messages = sent[event["replyToken"]]
+        lines = ["\n\n".join(m["text"] for m in messages)]
+        buttons = [item["action"]["label"] for item in messages[-1].get("quickReply", {}).get("items", [])]
+        if buttons:
+            lines += [""] + [f"[{n}] {label}" for n, label in enumerate(buttons, 1)]
+        on_line.append("\n".join(lines))
+    assert on_line == asked

@@ -1,9 +1,14 @@
 """Replies sent from the app's own threads, outside gunicorn (bot serve, the Flask app in tests)."""
 
+import threading
+import time
+
 import line_events as ev
 from gunicorn_server import free_port
 from linebot.v3.messaging import TextMessage
+from linebot.v3.webhook import WebhookParser
 
+from bot.line.backlog import Backlog
 from bot.line.delivery import ReplySender
 
 
@@ -40,3 +45,54 @@ def test_an_unreachable_api_is_given_up_after_one_retry_and_logged(caplog):
     logged = [r.getMessage() for r in caplog.records if r.name == "bot.line.delivery"]
     assert logged[0].startswith("reply failed, retrying once: event=01HTESTUNREACHABLE")
     assert logged[1].startswith("reply not delivered: event=01HTESTUNREACHABLE")
+
+
+class _WatchedLock:
+    """A lock that says when someone had to wait for it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.contended = threading.Event()
+
+    def held(self) -> bool:
+        return self._lock.locked()
+
+    def __enter__(self):
+        if not self._lock.acquire(blocking=False):
+            self.contended.set()
+            self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc):
+        self._lock.release()
+
+
+def wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.005)
+
+
+def test_a_sweep_that_adopts_while_the_worker_stops_still_gets_its_events_answered(app, fake_api):
+    dispatcher = app.extensions["dispatcher"]
+    event = ev.text("メニュー")
+    body = ev.body_of(event)
+    (parsed,) = WebhookParser(ev.CHANNEL_SECRET).parse(body.decode(), ev.sign(body))
+    gone = Backlog(dispatcher.storage, app.config["BOT"].secret_key)  # a worker that stopped
+    assert gone.accept(parsed) and gone.release() == 1
+    sweeping = dispatcher._sweeping = _WatchedLock()
+    adopt = dispatcher.backlog.adopt
+
+    def adopt_while_stopping(limit):
+        # The stop has begun: it waits for this sweep (or, were there no lock, closes the pool).
+        wait_until(lambda: sweeping.contended.is_set() or dispatcher._executor._shutdown)
+        return adopt(limit)
+
+    dispatcher.backlog.adopt = adopt_while_stopping
+    sweep = threading.Thread(target=dispatcher.sweep)
+    sweep.start()
+    wait_until(sweeping.held)
+    dispatcher.shutdown()
+    sweep.join()
+    assert [r["body"]["replyToken"] for r in fake_api.replies()] == [event["replyToken"]]

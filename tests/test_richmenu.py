@@ -6,7 +6,7 @@ from PIL import Image
 
 from bot.cli import cli
 from bot.errors import FontNotFound
-from bot.line.richmenu import bounds, draw_image, find_font, menu_buttons
+from bot.line.richmenu import MAX_CATEGORIES, bounds, draw_image, find_font, menu_buttons
 
 
 def png(width=2500, height=1686) -> bytes:
@@ -60,10 +60,11 @@ def test_a_long_label_breaks_after_the_middle_dot_not_inside_a_word():
     assert _wrap("スマホ教室・スマホの使い方", font, 710) == ["スマホ教室", "スマホの使い方"]
 
 
-def test_richmenu_save_draws_without_sending(runner, tmp_path, fake_api):
+def test_richmenu_save_draws_without_sending(runner, tmp_path, fake_api, faq):
     target = tmp_path / "menu.png"
     result = runner.invoke(cli, ["richmenu", "--save", str(target)])
-    assert (result.exit_code, result.output) == (0, f"画像を保存しました: {target}（4個のボタン）\n")
+    buttons = min(len(faq.categories), MAX_CATEGORIES) + 1  # the categories, then 職員に聞きたい
+    assert (result.exit_code, result.output) == (0, f"画像を保存しました: {target}（{buttons}個のボタン）\n")
     assert Image.open(target).size == (2500, 1686)
     assert fake_api.requests == []
 

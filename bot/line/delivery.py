@@ -94,6 +94,9 @@ class Dispatcher:
         self._executor: ThreadPoolExecutor | None = None
         self._pid: int | None = None
         self._lock = threading.Lock()
+        # Held for a whole sweep and while a stop begins: a sweep that adopts events must not
+        # interleave with the stop that hands them over (adopted, then refused by a closed pool).
+        self._sweeping = threading.Lock()
         self._futures: set[Future] = set()
         self._in_flight: set[str] = set()
         self._finished: list[tuple[str, str]] = []
@@ -225,6 +228,10 @@ class Dispatcher:
 
     def sweep(self) -> None:
         """Renew the leases this worker holds, close what expired, adopt what others left."""
+        with self._sweeping:
+            self._sweep_once()
+
+    def _sweep_once(self) -> None:
         self._flush()
         with self._lock:
             in_flight = list(self._in_flight)
@@ -255,8 +262,9 @@ class Dispatcher:
         ``timeout`` seconds (None: all), leave the rest to another worker or the next start."""
         if self._executor is None or self._pid != os.getpid():
             return
-        self._draining = True
         deadline = None if timeout is None else time.monotonic() + timeout
+        with self._sweeping:  # a sweep under way ends first; what it adopted is handed over below
+            self._draining = True
         try:
             released = self.backlog.release()  # any worker may take them now, this one's threads too
         except Exception as error:
