@@ -256,3 +256,12 @@ def test_an_apology_is_not_trouble(matcher):
 def test_kana_read_as_grammar_is_not_respelt_as_an_faq_word(matcher):
     # The しょう of でしょうか sounds like 使用 (folded to 利用), but is an auxiliary verb.
     assert [w.term for w in matcher.read("カードはいつ届くのでしょうか")] == ["カード", "日程", "届く"]
+
+
+def test_the_sound_check_scores_a_few_entries_as_the_full_scoring_does(matcher):
+    from bot.engine.matcher import _sound_grams
+
+    grams = _sound_grams("まいなんばーかーどのこうしん")
+    full = matcher._sound_bm25.scores(grams)
+    some = sorted(full, key=full.__getitem__, reverse=True)[:6] + [len(matcher.entries) - 1]
+    assert matcher._sound_bm25.scores_of(grams, some) == {n: pytest.approx(full.get(n, 0.0)) for n in some}
