@@ -197,6 +197,32 @@ def test_one_address_trying_many_names_is_locked(console):
     assert sign_in(console.test_client(), environ_base={"REMOTE_ADDR": "192.0.2.8"}).status_code == 302
 
 
+def test_behind_the_towns_proxy_each_staff_address_is_locked_on_its_own(line_api, faq_copy, tmp_path):
+    from bot.web import create_app
+
+    app = create_app(console_env(server_env(line_api, tmp_path, faq_copy), FAQ_RELOAD_SECONDS="0", TRUSTED_PROXIES="1"))
+    try:
+        add_account(app.extensions["storage"], "sato", PASSWORD)
+        via_proxy = {"REMOTE_ADDR": "192.0.2.1"}  # every request reaches the app from the proxy
+        attacker = {"environ_base": {**via_proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}}
+        client = app.test_client()
+        for n in range(auth.FAILURES_PER_ADDRESS):
+            assert sign_in(client, f"guess{n}", "guess", **attacker).status_code == 401
+        assert sign_in(client, **attacker).status_code == 429
+        colleague = {"environ_base": {**via_proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.8"}}
+        assert sign_in(app.test_client(), **colleague).status_code == 302
+    finally:
+        app.extensions["dispatcher"].shutdown()
+
+
+def test_without_a_named_proxy_a_forged_forwarded_address_does_not_escape_the_lock(console):
+    client = console.test_client()
+    for n in range(auth.FAILURES_PER_ADDRESS):
+        forged = {"environ_base": {"REMOTE_ADDR": "192.0.2.7", "HTTP_X_FORWARDED_FOR": f"203.0.113.{n}"}}
+        assert sign_in(client, f"guess{n}", "guess", **forged).status_code == 401
+    assert sign_in(client, environ_base={"REMOTE_ADDR": "192.0.2.7", "HTTP_X_FORWARDED_FOR": "203.0.113.99"}).status_code == 429
+
+
 def test_a_failed_sign_in_is_slowed(console):
     console.config["STAFF_SIGNIN_DELAY"] = 0.3
     started = time.monotonic()
