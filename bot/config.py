@@ -8,13 +8,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import BadSecretKey, MissingSecretKey, MissingSetting
+from .errors import BadSecretKey, BadSetting, MissingSecretKey, MissingSetting
 
 LINE_API = "https://api.line.me"
 LINE_DATA_API = "https://api-data.line.me"
 DEFAULT_DATABASE_URL = "sqlite:///var/bot.sqlite3"
 REQUIRED = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN")
 HEX_PREFIX = "hex:"
+# More reverse proxies in a row than this is a mistake, not a network.
+MAX_TRUSTED_PROXIES = 5
 
 
 def secret_key_from(value: str, channel_secret: str) -> bytes:
@@ -49,6 +51,10 @@ class ServerConfig:
     staff_console: bool = False
     staff_cookie_secure: bool = True
     staff_signin_delay: float = 1.0
+    # Reverse proxies in front that append to X-Forwarded-For (TRUSTED_PROXIES): the console's
+    # per-address lock and audit log then see the resident's or staff member's address, not the
+    # proxy's. 0 trusts no forwarded header (a client could write any address into it).
+    trusted_proxies: int = 0
 
     @property
     def serves_residents(self) -> bool:
@@ -90,4 +96,13 @@ class ServerConfig:
             staff_console=env.get("STAFF_CONSOLE", "").strip() == "1",
             staff_cookie_secure=env.get("STAFF_COOKIE_SECURE", "1").strip() != "0",
             staff_signin_delay=float(env.get("STAFF_SIGNIN_DELAY") or 1.0),
+            trusted_proxies=_proxy_count(env.get("TRUSTED_PROXIES", "")),
         )
+
+
+def _proxy_count(value: str) -> int:
+    """TRUSTED_PROXIES: how many proxies stand in front, 0 to 5 (empty: 0)."""
+    text = value.strip() or "0"
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_TRUSTED_PROXIES:
+        raise BadSetting("TRUSTED_PROXIES", value, f"前にあるリバースプロキシの数を 0 から {MAX_TRUSTED_PROXIES} の数字で書いてください（ふつうは 1）")
+    return int(text)

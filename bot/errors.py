@@ -107,6 +107,15 @@ class MissingSecretKey(BotError):
         )
 
 
+class BadSetting(BotError):
+    """Raised when an environment variable holds a value the server cannot use; names the
+    variable and what it may be."""
+
+    def __init__(self, name: str, value: str, valid: str):
+        self.name = name
+        super().__init__(f"{name} の値「{value[:40]}」は使えません — {valid}")
+
+
 class BadSecretKey(BotError):
     """Raised when ``BOT_SECRET_KEY`` starts with ``hex:`` but what follows is not hexadecimal."""
 

@@ -52,6 +52,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
     app.json.ensure_ascii = False  # staff read /healthz; Japanese stays readable
     app.config["BOT"] = config
+    if config.trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only the addresses the town's own proxies added are believed, the last N of the header.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies, x_proto=config.trusted_proxies)
     source = FaqSource(config.faq_dir, config.snapshot_dir, build=Responder)
     storage = Storage(config.database_url)
     sender = ReplySender(config.api_endpoint, config.access_token)

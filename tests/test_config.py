@@ -1,7 +1,7 @@
 import pytest
 
 from bot.config import ServerConfig
-from bot.errors import BadSecretKey, MissingSecretKey, MissingSetting
+from bot.errors import BadSecretKey, BadSetting, MissingSecretKey, MissingSetting
 
 BOTH = {"LINE_CHANNEL_SECRET": "secret", "LINE_CHANNEL_ACCESS_TOKEN": "token"}
 
@@ -42,6 +42,20 @@ def test_a_hex_secret_key_is_read_as_bytes():
 def test_a_hex_secret_key_that_is_not_hex_is_refused():
     with pytest.raises(BadSecretKey):
         ServerConfig.from_environ({**BOTH, "BOT_SECRET_KEY": "hex:xyz"})
+
+
+def test_no_forwarded_address_is_believed_unless_proxies_are_named():
+    assert ServerConfig.from_environ(BOTH).trusted_proxies == 0
+    assert ServerConfig.from_environ({**BOTH, "TRUSTED_PROXIES": " 1 "}).trusted_proxies == 1
+
+
+@pytest.mark.parametrize("value", ["yes", "-1", "6", "１"])
+def test_a_proxy_count_that_is_not_0_to_5_is_refused_and_says_what_is_valid(value):
+    with pytest.raises(BadSetting) as error:
+        ServerConfig.from_environ({**BOTH, "TRUSTED_PROXIES": value})
+    assert str(error.value) == (
+        f"TRUSTED_PROXIES の値「{value}」は使えません — 前にあるリバースプロキシの数を 0 から 5 の数字で書いてください（ふつうは 1）"
+    )
 
 
 def test_answering_real_residents_without_a_secret_key_is_refused():

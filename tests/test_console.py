@@ -22,15 +22,23 @@ from bot.staff.console import auth
 from bot.staff.console.accounts import add_account
 from bot.staff.console.blueprint import UPLOAD_LIMIT
 
+# The tests whose pages read or write the console's own tables (accounts, sign-in failures,
+# audit log, residents' questions, bookings) run on both databases.
+on_both = pytest.mark.parametrize("console", ["sqlite", "postgresql"], indirect=True)
+
 # Values for the blueprint's URL arguments, so every route can be called.
 URL_VALUES = {"entry_id": "mynumber-lost", "class_no": "2026-12-09-01", "filename": "console.css"}
 
 
 @pytest.fixture
-def console(line_api, faq_copy, tmp_path):
+def console(request, line_api, faq_copy, tmp_path):
+    """The app with the console on, on SQLite; on PostgreSQL too for a test marked ``on_both``."""
     from bot.web import create_app
 
-    app = create_app(console_env(server_env(line_api, tmp_path, faq_copy), FAQ_RELOAD_SECONDS="0"))
+    env = server_env(line_api, tmp_path, faq_copy)
+    if getattr(request, "param", "sqlite") == "postgresql":
+        env["DATABASE_URL"] = request.getfixturevalue("postgres").new_database()
+    app = create_app(console_env(env, FAQ_RELOAD_SECONDS="0"))
     storage = app.extensions["storage"]
     add_account(storage, "sato", PASSWORD)
     add_account(storage, "suzuki", OTHER_PASSWORD)
@@ -119,6 +127,7 @@ def test_a_wrong_password_is_refused_and_says_so(console):
     assert "名前かパスワードがちがいます" in response.get_data(as_text=True)
 
 
+@on_both
 def test_signing_out_ends_the_session_even_for_a_copied_cookie(console, staff):
     cookie = staff.get_cookie("bot_staff", path="/staff").value
     assert staff.post("/staff/logout", data={"csrf_token": token(staff)}).headers["Location"] == "/staff/login"
@@ -128,6 +137,7 @@ def test_signing_out_ends_the_session_even_for_a_copied_cookie(console, staff):
     assert thief.get("/staff/").status_code == 302
 
 
+@on_both
 def test_a_new_password_ends_the_old_sessions(console, staff):
     add_account(console.extensions["storage"], "sato", "a-brand-new-password")
     assert staff.get("/staff/").status_code == 302
@@ -165,6 +175,7 @@ def test_every_form_carries_the_session_token(staff):
 
 
 # -- failed sign-ins ------------------------------------------------------------------------------
+@on_both
 def test_wrong_passwords_lock_the_account_even_for_the_right_one(console):
     client = console.test_client()
     for _ in range(auth.FAILURES_PER_ACCOUNT):
@@ -176,6 +187,7 @@ def test_wrong_passwords_lock_the_account_even_for_the_right_one(console):
     assert sign_in(console.test_client(), "suzuki", OTHER_PASSWORD).status_code == 302  # another account is not locked
 
 
+@on_both
 def test_one_address_trying_many_names_is_locked(console):
     attacker = {"environ_base": {"REMOTE_ADDR": "192.0.2.7"}}
     client = console.test_client()
@@ -185,6 +197,32 @@ def test_one_address_trying_many_names_is_locked(console):
     assert sign_in(console.test_client(), environ_base={"REMOTE_ADDR": "192.0.2.8"}).status_code == 302
 
 
+def test_behind_the_towns_proxy_each_staff_address_is_locked_on_its_own(line_api, faq_copy, tmp_path):
+    from bot.web import create_app
+
+    app = create_app(console_env(server_env(line_api, tmp_path, faq_copy), FAQ_RELOAD_SECONDS="0", TRUSTED_PROXIES="1"))
+    try:
+        add_account(app.extensions["storage"], "sato", PASSWORD)
+        via_proxy = {"REMOTE_ADDR": "192.0.2.1"}  # every request reaches the app from the proxy
+        attacker = {"environ_base": {**via_proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.7"}}
+        client = app.test_client()
+        for n in range(auth.FAILURES_PER_ADDRESS):
+            assert sign_in(client, f"guess{n}", "guess", **attacker).status_code == 401
+        assert sign_in(client, **attacker).status_code == 429
+        colleague = {"environ_base": {**via_proxy, "HTTP_X_FORWARDED_FOR": "198.51.100.8"}}
+        assert sign_in(app.test_client(), **colleague).status_code == 302
+    finally:
+        app.extensions["dispatcher"].shutdown()
+
+
+def test_without_a_named_proxy_a_forged_forwarded_address_does_not_escape_the_lock(console):
+    client = console.test_client()
+    for n in range(auth.FAILURES_PER_ADDRESS):
+        forged = {"environ_base": {"REMOTE_ADDR": "192.0.2.7", "HTTP_X_FORWARDED_FOR": f"203.0.113.{n}"}}
+        assert sign_in(client, f"guess{n}", "guess", **forged).status_code == 401
+    assert sign_in(client, environ_base={"REMOTE_ADDR": "192.0.2.7", "HTTP_X_FORWARDED_FOR": "203.0.113.99"}).status_code == 429
+
+
 def test_a_failed_sign_in_is_slowed(console):
     console.config["STAFF_SIGNIN_DELAY"] = 0.3
     started = time.monotonic()
@@ -192,6 +230,7 @@ def test_a_failed_sign_in_is_slowed(console):
     assert time.monotonic() - started >= 0.3
 
 
+@on_both
 def test_the_lock_ends_after_a_while(console, monkeypatch):
     client = console.test_client()
     for _ in range(auth.FAILURES_PER_ACCOUNT):
@@ -276,6 +315,7 @@ def log_unanswered(console, *questions):
         console.extensions["storage"].log_question(resident="r1", question=question, status="none")
 
 
+@on_both
 def test_the_report_page_shows_unanswered_groups_with_a_button_per_close_entry(console, staff):
     log_unanswered(console, "マイナカード犬にかじられた", "マイナカード犬にかじられた", "犬がマイナカードをかじった")
     page = staff.get("/staff/report").get_data(as_text=True)
@@ -283,6 +323,7 @@ def test_the_report_page_shows_unanswered_groups_with_a_button_per_close_entry(c
     assert re.search(r'<button type="submit" name="entry_id" value="[a-z0-9-]+" class="suggest">', page)
 
 
+@on_both
 def test_an_unanswered_wording_becomes_an_alternate_and_is_answered(console, staff, faq_copy):
     response = staff.post("/staff/report/alternate", data={
         "csrf_token": token(staff), "entry_id": "mynumber-reissue", "wording": ["マイナカード犬にかじられた"]})
@@ -295,6 +336,7 @@ def test_an_unanswered_wording_becomes_an_alternate_and_is_answered(console, sta
     assert (log[0].staff, log[0].action, log[0].target) == ("sato", "add-alternate", "mynumber-reissue")
 
 
+@on_both
 def test_the_report_download_never_runs_a_residents_formula(console, staff):
     log_unanswered(console, "=HYPERLINK(\"https://example.com\",\"click\")")
     text = staff.get("/staff/report.csv").data.decode("utf-8-sig")
@@ -440,6 +482,7 @@ def test_an_upload_larger_than_a_webhook_but_under_the_limit_is_read(staff):
 
 
 # -- classes, health, audit ------------------------------------------------------------------------
+@on_both
 def test_the_roster_lists_booking_numbers_and_times_never_a_line_id(console, staff):
     storage = console.extensions["storage"]
     outcome, booking = storage.book(class_no="2026-12-09-01", class_date="2026-12-09", capacity=10,
@@ -482,6 +525,7 @@ def test_the_health_page_names_a_broken_file_and_its_line(console, staff, faq_co
     assert "ボットは前の正しい内容で答えています" in page
 
 
+@on_both
 def test_the_audit_log_shows_who_did_what(staff):
     form = entry_form(staff)
     form["answer"] = "記録される変更"
