@@ -265,3 +265,10 @@ def test_the_sound_check_scores_a_few_entries_as_the_full_scoring_does(matcher):
     full = matcher._sound_bm25.scores(grams)
     some = sorted(full, key=full.__getitem__, reverse=True)[:6] + [len(matcher.entries) - 1]
     assert matcher._sound_bm25.scores_of(grams, some) == {n: pytest.approx(full.get(n, 0.0)) for n in some}
+
+
+def test_the_explanation_shows_how_alike_each_candidate_sounds(matcher):
+    explanation = matcher.explain("マイナカードの更新はどこで")
+    sounds = [c.sound for c in explanation.candidates]
+    assert max(sounds) == 100 and min(sounds) < 100
+    assert next(line for line in explanation.lines() if line.startswith("  1. ")).endswith(f"  音 {sounds[0]}")

@@ -580,13 +580,18 @@ class Matcher:
         asked, asked_parts = _terms(read)
         words = tuple(WordWeight(w.term, round(self._word_weight(w), 2), self._word_kind(w)) for w in read)
         candidates = []
+        shown = [n for n, _, _ in ranked[:limit]]
+        sounds = self._sound_bm25.scores_of(_sound_grams(text[:MAX_QUERY_CHARS]), shown)
+        loudest = max(sounds.values(), default=0.0) or 1.0
         for number, score, covered in ranked[:limit]:
             indexed = self.entries[number]
             phrasings = [(self._phrasing_covered(p, asked, asked_parts), i) for i, p in enumerate(indexed.phrasings)]
             best, index = max(phrasings, default=(0.0, 0))
             texts = (indexed.entry.question, *indexed.entry.alternates)
             candidates.append(
-                ExplainedCandidate(indexed.entry.id, round(score, 1), round(covered, 1), texts[index] if index < len(texts) else "", round(100 * best, 1))
+                ExplainedCandidate(
+                    indexed.entry.id, round(score, 1), round(covered, 1), texts[index] if index < len(texts) else "", round(100 * best, 1), round(100 * sounds[number] / loudest)
+                )
             )
         return Explanation(self._decide(text, ranked, read), words, tuple(candidates), self.calibration)
 
@@ -644,6 +649,7 @@ class ExplainedCandidate:
     coverage: float
     phrasing: str  # the entry's question or alternate closest to the message
     phrasing_covered: float
+    sound: int = 0  # how alike its phrasings sound to the message, the closest shown = 100
 
 
 @dataclass(frozen=True)
@@ -658,9 +664,12 @@ class Explanation:
         c = self.calibration
         out = ["── なぜこの返事か ──", "読んだことば（重み）:"]
         out += [f"  {w.term}  {w.weight}  {_KIND_LABELS.get(w.kind, w.kind)}" for w in self.words] or ["  （ことばが読めませんでした）"]
-        out.append("候補（点数 = ことばの一致と BM25 を合わせたもの、一致 = 質問のことばをどれだけ含むか）:")
+        out.append(
+            "候補（点数 = ことばの一致と BM25 を合わせたもの、一致 = 質問のことばをどれだけ含むか、"
+            f"音 = 言い方の音の近さ: 上位 {_TIE_CANDIDATES} 件は音が遠いほど最大 {_TIE_PENALTY:.0f} 点下がる）:"
+        )
         for n, cand in enumerate(self.candidates, 1):
-            out.append(f"  {n}. {cand.id}  点数 {cand.score}  一致 {cand.coverage}")
+            out.append(f"  {n}. {cand.id}  点数 {cand.score}  一致 {cand.coverage}  音 {cand.sound}")
             out.append(f"     いちばん近い言い方: 「{cand.phrasing}」（その言い方のことばの {cand.phrasing_covered}% が質問にある）")
         out.append(f"決め方: {self.match.rule}")
         out.append(
