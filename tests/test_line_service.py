@@ -37,7 +37,8 @@ def post(server, body: bytes, signature: str | None = "sign") -> tuple[int, floa
 
 
 def send(server, fake_api, event: dict, body: bytes | None = None) -> dict:
-    """Send one event (in ``body`` when given) and return the one reply request that reached the fake API for it."""
+    """Send one event (in ``body`` when given) and return the one reply request that reached the
+    fake API for it, once the server is done with the event (its log and database written)."""
     status, _ = post(server, body or ev.body_of(event))
     assert status == 200
     token = event["replyToken"]
@@ -45,6 +46,8 @@ def send(server, fake_api, event: dict, body: bytes | None = None) -> dict:
     while time.monotonic() < deadline:
         for request in fake_api.wait_for_replies(1, timeout=0.2):
             if request["body"]["replyToken"] == token:
+                # LINE's 200 comes before the worker writes its log line: wait for that line.
+                server.wait_for_events(event)
                 return request
     raise AssertionError(f"no reply for {token}; fake API saw {fake_api.requests}")
 
