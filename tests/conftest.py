@@ -1,4 +1,5 @@
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,14 @@ def small_faq(tmp_path):
     folder.mkdir()
     (folder / "10-test.yaml").write_text(MINIMAL_CATEGORY, encoding="utf-8")
     return folder
+
+
+def wait_until(condition, timeout: float = 20.0, every: float = 0.1) -> None:
+    """Poll ``condition`` every ``every`` seconds until it holds; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"condition not met in {timeout} s"
+        time.sleep(every)
 
 
 # -- databases ------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Replies sent from the app's own threads, outside gunicorn (bot serve, the Flask app in tests)."""
 
 import threading
-import time
 
 import line_events as ev
+from conftest import wait_until
 from gunicorn_server import free_port
 from linebot.v3.messaging import TextMessage
 from linebot.v3.webhook import WebhookParser
@@ -67,13 +67,6 @@ class _WatchedLock:
         self._lock.release()
 
 
-def wait_until(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.005)
-
-
 def test_a_sweep_that_adopts_while_the_worker_stops_still_gets_its_events_answered(app, fake_api):
     dispatcher = app.extensions["dispatcher"]
     event = ev.text("メニュー")
@@ -86,13 +79,13 @@ def test_a_sweep_that_adopts_while_the_worker_stops_still_gets_its_events_answer
 
     def adopt_while_stopping(limit):
         # The stop has begun: it waits for this sweep (or, were there no lock, closes the pool).
-        wait_until(lambda: sweeping.contended.is_set() or dispatcher._executor._shutdown)
+        wait_until(lambda: sweeping.contended.is_set() or dispatcher._executor._shutdown, timeout=10, every=0.005)
         return adopt(limit)
 
     dispatcher.backlog.adopt = adopt_while_stopping
     sweep = threading.Thread(target=dispatcher.sweep)
     sweep.start()
-    wait_until(sweeping.held)
+    wait_until(sweeping.held, timeout=10, every=0.005)
     dispatcher.shutdown()
     sweep.join()
     assert [r["body"]["replyToken"] for r in fake_api.replies()] == [event["replyToken"]]

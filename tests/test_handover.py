@@ -11,7 +11,7 @@ import time
 
 import line_events as ev
 import pytest
-from conftest import server_env
+from conftest import server_env, wait_until
 from gunicorn_server import GunicornServer
 from test_line_service import post
 
@@ -77,10 +77,8 @@ def outcomes(database: str) -> collections.Counter:
 
 
 def every_event_closed(database: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while None in outcomes(database):
-        assert time.monotonic() < deadline, f"events still open after {timeout} s: {outcomes(database)}"
-        time.sleep(0.2)  # polling the database until the sweepers have written every outcome
+    """Until the sweepers have written every event's outcome."""
+    wait_until(lambda: None not in outcomes(database), timeout=timeout, every=0.2)
 
 
 @pytest.mark.parametrize("how, sign", [

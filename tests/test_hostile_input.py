@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import unicodedata
 from pathlib import Path
 
 import line_events as ev
 import pytest
-from conftest import SHIPPED_FAQ, server_env
+from conftest import SHIPPED_FAQ, server_env, wait_until
 from fake_line import reply_problems
 from gunicorn_server import GunicornServer
 from test_line_service import buttons, post, send, texts
@@ -164,13 +163,6 @@ def editable_server(line_api, faq_copy, tmp_path):
 def refused_by_both_workers(server, name: str) -> bool:
     lines = [line for line in server.log().splitlines() if "FAQ not reloaded" in line and name in line]
     return len({re.search(r"\[(\d+)\]", line).group(1) for line in lines}) == 2
-
-
-def wait_until(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.1)
 
 
 @pytest.mark.parametrize("edit", ["a 300-character NO in classes.csv", "a 3 MB category file"])
