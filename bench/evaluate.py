@@ -1,6 +1,6 @@
 """Where a town would stand: the engine on the shipped FAQ, on sparse FAQs and on LocalgovFAQ.
 
-    python bench/evaluate.py                      # all four, side by side
+    python bench/evaluate.py                      # all of them, side by side
     python bench/evaluate.py --misses             # and every question not answered right
     python bench/evaluate.py --faq DIR --questions FILE.tsv [--misses]
 
@@ -29,6 +29,9 @@ from bot.engine.matcher import Matcher
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = (ROOT / "faq", ROOT / "tests" / "data" / "devset.tsv")
 KAEDE = (ROOT / "tests" / "data" / "kaede" / "faq", ROOT / "tests" / "data" / "kaede" / "questions.tsv")
+# One long message (a story around the question, 98–139 characters) per shipped entry, plus 20
+# off-topic ones, written from each entry's situation without its wording.
+LONG = (ROOT / "faq", ROOT / "tests" / "data" / "longset.tsv")
 
 
 def labelled(name: str, faq_dir: Path, questions_file: Path, misses: bool, alternates: int | None = None) -> None:
@@ -88,6 +91,8 @@ def main() -> None:
     labelled("shipped FAQ, dev set", *SHIPPED, args.misses)
     labelled("shipped FAQ with only its questions (a sparse town nobody tuned on), dev set", *SHIPPED, args.misses, alternates=0)
     labelled("another town (kaede)", *KAEDE, args.misses)
+    labelled("shipped FAQ, long messages", *LONG, args.misses)
+    labelled("shipped FAQ with only its questions, long messages", *LONG, args.misses, alternates=0)
     localgov_figures()
 
 

@@ -28,3 +28,21 @@ def test_builtin_variants_are_not_everyday_verbs_of_another_meaning():
     # 盗られる is read as 取る: a fold of it would turn every 取る into 盗難.
     lexicon = Lexicon.build(builtin_groups())
     assert folded(lexicon, "住民票を取る") == ["住民票", "取る"]
+
+
+def test_a_variant_of_several_words_does_not_fold_one_of_them():
+    # 本人以外 (someone else) reads as 本人 alone once 以外 drops: every 本人 would become 代理.
+    lexicon = Lexicon.build({"代理": ["本人以外"]})
+    assert folded(lexicon, "本人が来る") == ["本人"]
+
+
+def test_a_variant_that_is_the_word_plus_an_ending_still_folds():
+    lexicon = Lexicon.build({"盗難": ["盗まれる"]})
+    assert folded(lexicon, "カードを盗まれた") == ["カード", "盗難"]
+
+
+def test_a_folded_compound_keeps_its_parts():
+    # An FAQ that names only 公金 still meets the resident's 公金受け取り口座.
+    lexicon = Lexicon.build({"公金受取口座": ["公金受け取り口座"]})
+    [account] = lexicon.fold(words("公金受け取り口座", lexicon.keep))
+    assert account.term == "公金受取口座" and "公金" in account.parts

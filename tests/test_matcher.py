@@ -272,3 +272,37 @@ def test_the_explanation_shows_how_alike_each_candidate_sounds(matcher):
     sounds = [c.sound for c in explanation.candidates]
     assert max(sounds) == 100 and min(sounds) < 100
     assert next(line for line in explanation.lines() if line.startswith("  1. ")).endswith(f"  音 {sounds[0]}")
+
+
+def test_words_the_faq_lacks_count_less_each_after_the_heaviest(matcher):
+    # One unknown word may be the topic; several are the story around the question.
+    story = [w for w in matcher.read("町内のアパートから一戸建てに引っ越した") if not matcher._known(w.term)]
+    weights = dict(zip((w.term for w in story), matcher._question_weights(story)))
+    alone = {w.term: matcher._word_weight(w) for w in story}
+    heaviest = max(alone, key=alone.__getitem__)
+    assert len(story) >= 3 and weights[heaviest] == alone[heaviest]
+    assert all(weights[t] < alone[t] for t in alone if t != heaviest)
+
+
+def _clinic_town() -> Matcher:
+    entries = (
+        Entry("insurance", "マイナ保険証の登録方法は", "病院の受付の機械で登録できます。", category="c"),
+        Entry("pharmacy", "薬局の営業時間は", "9時から18時です。", category="c"),
+        Entry("moving", "引っ越しの手続きは", "転出届を出してください。", category="c"),
+    )
+    return Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+
+
+def test_a_story_about_another_entry_does_not_get_that_entry_answered():
+    # The story is about the pharmacy; the sentence that asks is about registering.
+    message = "いつもの薬局の営業時間が夜まで延びて助かっています。その薬局の人に言われました。マイナ保険証の登録はどうすればいいですか。"
+    match = _clinic_town().match(message)
+    assert match.status != "answer"
+    assert "insurance" in [c.id for c in match.candidates[:2]]
+
+
+def test_a_message_of_many_words_needs_a_longer_lead():
+    calibration = Calibration.for_faq(5.0)
+    ranked = [(0, 80.0, 70.0), (1, 70.0, 60.0)]
+    assert calibration.rule(ranked, distinct_words=4).startswith("answer")
+    assert not calibration.rule(ranked, distinct_words=20).startswith("answer")

@@ -179,6 +179,12 @@ def reading(text: str) -> str:
     return to_hiragana("".join(m.reading_form() for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] != "補助記号"))
 
 
+def content_word_count(text: str) -> int:
+    """How many words of ``text`` carry meaning by their part of speech, stop words included:
+    本人以外 has two, 盗まれる one."""
+    return sum(1 for m in _tokenizer().tokenize(text) if _major_pos(m.part_of_speech_id()) in _CONTENT_POS)
+
+
 def all_lemmas(text: str) -> tuple[str, ...]:
     """Every word's dictionary form, function words included, punctuation left out."""
     return tuple(m.normalized_form() for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] not in ("補助記号", "空白"))

@@ -16,7 +16,7 @@ from importlib import resources
 
 import yaml
 
-from .analysis import Word, all_lemmas, words
+from .analysis import Word, all_lemmas, content_word_count, words
 from .textnorm import normalize
 
 _LONGEST_VARIANT = 4
@@ -54,6 +54,9 @@ class Lexicon:
     starters: set[str] = field(default_factory=set)
     # Every spelling as written (canonical ones too), for reading voice input: spelling → canonical.
     spellings: dict[str, str] = field(default_factory=dict)
+    # A canonical compound's own parts (公金受取口座: 公金, 受取, 口座), so that a folded word
+    # still meets an FAQ that names only a part of it, as the word read directly would.
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, *group_maps: dict[str, list[str]]) -> Lexicon:
@@ -82,6 +85,10 @@ class Lexicon:
     def add(self, canonical: str, variants: list[str]) -> None:
         canonical = normalize(canonical)
         self.canonicals.add(canonical)
+        read = words(canonical, self.keep)
+        parts = read[0].parts if len(read) == 1 else tuple(w.term for w in read)
+        if len(parts) > 1:
+            self.parts[canonical] = parts
         for spelling in [canonical, *variants]:
             text = normalize(str(spelling))
             self.spellings[text] = canonical
@@ -95,6 +102,10 @@ class Lexicon:
             if key == (canonical,):
                 # A canonical word always stands for itself, whatever another group says.
                 self.sequences.pop(key, None)
+            elif len(key) == 1 and content_word_count(text) > 1:
+                # A variant of several words that reads as one of them would fold that word
+                # everywhere: 本人以外 is no reason to read every 本人 as 代理, nor 教える会 every 会.
+                continue
             elif key and len(key) <= _LONGEST_VARIANT:
                 # A town's own word wins over the built-in one: later groups overwrite.
                 self.sequences[key] = canonical
@@ -113,7 +124,7 @@ class Lexicon:
                 key = tuple(w.term for w in analysed[i : i + size])
                 canonical = self.sequences.get(key)
                 if canonical is not None:
-                    folded.append(Word(canonical, (), True))
+                    folded.append(Word(canonical, self.parts.get(canonical, ()), True))
                     i += size
                     break
             else:
