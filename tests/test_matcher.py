@@ -306,3 +306,8 @@ def test_a_message_of_many_words_needs_a_longer_lead():
     ranked = [(0, 80.0, 70.0), (1, 70.0, 60.0)]
     assert calibration.rule(ranked, distinct_words=4).startswith("answer")
     assert not calibration.rule(ranked, distinct_words=20).startswith("answer")
+
+
+def test_another_counters_word_typed_by_voice_is_read_as_that_word(matcher):
+    # ぱすぽーと is no FAQ word; read as two kana fragments it weighed as everyday kana.
+    assert "パスポート" in [w.term for w in matcher.read("ぱすぽーとの更新はどうする")]

@@ -346,6 +346,12 @@ class Matcher:
             sound = fold_reading(reading(spelling))
             if len(sound) >= _SPOT_MIN:
                 self._noun_by_reading.setdefault(sound, canonical)
+        # Another counter's words too: ぱすぽーと typed by voice is パスポート, which keeps the
+        # question out, and not two fragments that weigh as everyday kana.
+        for term in sorted(self._foreign):
+            sound = fold_reading(reading(term))
+            if len(sound) >= _SPOT_MIN and not all(is_hiragana(c) for c in term):
+                self._noun_by_reading.setdefault(sound, term)
         self._readings = list(self._term_by_reading)
         # Sudachi's synonym groups of the FAQ's words: a resident's word the FAQ never uses
         # stands for the FAQ's word of the same group (費用 for 手数料, ケータイ for 携帯電話).

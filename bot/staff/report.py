@@ -144,7 +144,7 @@ def group_unanswered(questions: list[LoggedQuestion], faq: Faq, matcher: Matcher
     for question in questions:
         if question.status != "none" or smalltalk_kind(normalize(question.question)):
             continue
-        words = matcher.analyse(question.question)
+        words = matcher.read(question.question)
         vector = weights.vector(words)
         scored = [(_cosine(vector, centre), n) for n, (_, centre) in enumerate(groups)]
         best = max(scored, default=(0.0, -1))
