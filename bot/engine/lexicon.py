@@ -85,14 +85,15 @@ class Lexicon:
     def add(self, canonical: str, variants: list[str]) -> None:
         canonical = normalize(canonical)
         self.canonicals.add(canonical)
-        read = words(canonical, self.keep)
-        parts = read[0].parts if len(read) == 1 else tuple(w.term for w in read)
-        if len(parts) > 1:
-            self.parts[canonical] = parts
         for spelling in [canonical, *variants]:
             text = normalize(str(spelling))
             self.spellings[text] = canonical
-            key = tuple(w.term for w in words(text, self.keep))
+            read = words(text, self.keep)
+            if text == canonical:
+                parts = read[0].parts if len(read) == 1 else tuple(w.term for w in read)
+                if len(parts) > 1:
+                    self.parts[canonical] = parts
+            key = tuple(w.term for w in read)
             if not key:
                 # Only a one-word variant may make a function word meaningful: ただ, いつ.
                 key = all_lemmas(text)

@@ -327,6 +327,10 @@ class Matcher:
     def _known(self, term: str) -> bool:
         return term in self._idf
 
+    def _uses(self, word: Word) -> bool:
+        """Whether this FAQ uses the word, whole or one of its parts (オンライン申請's 申請)."""
+        return self._known(word.term) or any(self._known(p) for p in word.parts)
+
     def _learn_readings(self, groups_seen: dict[str, set[int]], answer_nouns: set[str]) -> None:
         """Readings of the FAQ's words: for voice-input hiragana and for misspelt words."""
         self._term_by_reading: dict[str, str] = {}
@@ -410,7 +414,7 @@ class Matcher:
 
     def _correct(self, word: Word) -> Word:
         """A word the FAQ never uses, replaced by an FAQ word that sounds (almost) the same."""
-        if self._known(word.term) or any(self._known(p) for p in word.parts):
+        if self._uses(word):
             return word
         synonym = next((self._term_by_group[g] for g in word.groups if g in self._term_by_group), None)
         if synonym is not None:
@@ -441,20 +445,13 @@ class Matcher:
         heaviest counts fully, each next one less: one unknown word may be what the question is
         about (パスポート), several are the story around it (町内, アパート, 一戸建て)."""
         weights = [self._word_weight(w) for w in question]
-        unseen = sorted((i for i, w in enumerate(question) if self._unseen(w)), key=lambda i: -weights[i])
-        seen_terms: set[str] = set()
-        k = 0
-        for i in unseen:
-            if question[i].term in seen_terms:
-                weights[i] *= _UNSEEN_DECAY ** max(k - 1, 0)
-                continue
-            seen_terms.add(question[i].term)
-            weights[i] *= _UNSEEN_DECAY ** k
-            k += 1
-        return weights
-
-    def _unseen(self, word: Word) -> bool:
-        return not self._known(word.term) and not any(self._known(p) for p in word.parts) and not self._is_foreign(word.term)
+        unseen: dict[str, float] = {}
+        for word, weight in zip(question, weights):
+            if not self._uses(word) and not self._is_foreign(word.term):
+                unseen[word.term] = max(unseen.get(word.term, 0.0), weight)
+        # A word said twice keeps the place of its first: rank by distinct word, heaviest first.
+        rank = {term: n for n, term in enumerate(sorted(unseen, key=lambda t: -unseen[t]))}
+        return [weight * _UNSEEN_DECAY ** rank[w.term] if w.term in rank else weight for w, weight in zip(question, weights)]
 
     def _word_weight(self, word: Word) -> float:
         return self._weight(word.term, word.common)
@@ -655,7 +652,7 @@ class Matcher:
             credit = min(1.0, self._word_credit(word).get(number, 0.0))
             if credit >= _HELD_CREDIT:
                 held = max(held, weight * credit)
-            elif word.noun and not self._known(word.term) and not any(self._known(p) for p in word.parts):
+            elif word.noun and not self._uses(word):
                 missing = max(missing, weight)
         return missing > held
 
