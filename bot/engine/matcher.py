@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from ..content.faq import Entry, Faq
-from .analysis import HOW_LONG, Word, grammar_spans, reading, words
+from .analysis import HOW_LONG, Word, grammar_spans, reading, words, words_and_reading
 from .frequency import UNLISTED_ZIPF, zipf
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
@@ -297,18 +297,22 @@ class Matcher:
     def _add(self, entry: Entry, answer_words: list[Word], groups_seen: dict[str, set[int]], bm25_docs: list[list[str]], sound_docs: list[list[str]]) -> None:
         indexed = _IndexedEntry(entry)
         question_words: list[Word] = []
-        for text in (entry.question, *entry.alternates):
-            phrasing = self.analyse(normalize(text))
+        sounds: list[str] = []
+        asked = 1 + len(entry.alternates)
+        for n, text in enumerate((entry.question, *entry.alternates, entry.label, *entry.keywords)):
+            found, sound = words_and_reading(normalize(text), self.lexicon.keep)
+            phrasing = self.lexicon.fold(found)
+            sounds.extend(_grams(sound))
+            question_words.extend(phrasing)
+            if n >= asked:
+                continue  # a label or keyword is no way of asking
             for w in phrasing:
                 if w.groups:
                     groups_seen.setdefault(w.term, set()).update(w.groups)
             if phrasing:
                 indexed.phrasings.append(_Phrasing(phrasing))
-            question_words.extend(phrasing)
-        for text in (entry.label, *entry.keywords):
-            question_words.extend(self.analyse(normalize(text)))
         bm25_docs.append(_bm25_tokens(question_words) * _BM25_QUESTION_REPEAT + _bm25_tokens(answer_words))
-        sound_docs.append([g for text in (entry.question, *entry.alternates, entry.label, *entry.keywords) for g in _sound_grams(text)])
+        sound_docs.append(sounds)
         indexed.question_terms, indexed.question_parts = _terms(question_words)
         answer_terms, answer_parts = _terms(answer_words)
         indexed.answer_terms = answer_terms - indexed.question_terms
@@ -859,8 +863,11 @@ class _Bm25:
 
 
 def _sound_grams(text: str) -> list[str]:
-    sound = fold_reading(reading(normalize(text)))
-    sound = "".join(c for c in sound if is_hiragana(c))
+    return _grams(reading(normalize(text)))
+
+
+def _grams(sound: str) -> list[str]:
+    sound = "".join(c for c in fold_reading(sound) if is_hiragana(c))
     return [sound[i : i + _SOUND_GRAM] for i in range(len(sound) - _SOUND_GRAM + 1)]
 
 
