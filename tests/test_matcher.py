@@ -3,6 +3,7 @@
 import pytest
 
 from bot.content.faq import Category, Entry, Faq, Settings
+from bot.engine.analysis import KANA_GUESS_ZIPF
 from bot.engine.frequency import UNLISTED_ZIPF, zipf
 from bot.engine.matcher import Calibration, Matcher
 
@@ -311,3 +312,28 @@ def test_a_message_of_many_words_needs_a_longer_lead():
 def test_another_counters_word_typed_by_voice_is_read_as_that_word(matcher):
     # ぱすぽーと is no FAQ word; read as two kana fragments it weighed as everyday kana.
     assert "パスポート" in [w.term for w in matcher.read("ぱすぽーとの更新はどうする")]
+
+
+def test_a_kanji_guess_for_hiragana_weighs_no_more_than_an_everyday_word(matcher):
+    # The analyser writes いつごろ as いつ頃, which the word list holds as rare: the resident
+    # typed the everyday word.
+    [when] = matcher.read("いつごろ")
+    assert when.term == "いつ頃" and zipf("いつ頃") < KANA_GUESS_ZIPF <= when.common
+
+
+def test_a_verb_before_an_ending_is_not_respelt_as_an_faq_noun():
+    # The かかり of かかりますか sounds like the FAQ's 係, but it is the verb 掛かる.
+    entries = (Entry("disaster", "防災係の連絡先", "防災係にお電話ください。", category="c"), Entry("fee", "手数料はいくら", "無料です。", category="c"))
+    matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+    assert "係" not in [w.term for w in matcher.read("おかねは かかりますか")]
+
+
+def test_past_the_candidates_shown_the_list_follows_bm25_relevance(matcher):
+    from bot.engine.matcher import _bm25_tokens
+
+    question = "マイナンバーカードの手続き"
+    ranked, read = matcher._ranked(question)
+    assert [c.id for c in matcher.match(question).candidates] == [matcher.entries[n].entry.id for n, _, _ in ranked[:5]]
+    relevance = matcher._bm25.scores(_bm25_tokens(read))
+    tail = [relevance.get(n, 0.0) for n, _, _ in ranked[5:]]
+    assert len(tail) > 5 and tail == sorted(tail, reverse=True)

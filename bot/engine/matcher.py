@@ -72,6 +72,13 @@ SUGGESTION_COVERAGE = 30.0
 # Buttons go to entries within this many points of the best one.
 CHOICES_SPREAD = 20.0
 MAX_CANDIDATES = 5  # DESIGN.md: at most 5 candidates unless --top says otherwise
+# Past the candidates a resident can be shown, a longer list (``bot ask --top 10``, for staff and
+# for Recall@10) follows BM25 alone: coverage saturates on a large FAQ (many entries hold the
+# same few words), while BM25's term counts and lengths still tell related entries apart.
+# LocalgovFAQ Recall@10 0.611 → 0.642 (BM25 alone ranks 0.643 but first only 45% against 49%);
+# from the 4th place instead: Recall@10 0.645, SR@5 0.704 → 0.731, but the shipped FAQ with only
+# its questions loses SR@5 0.948 → 0.932 and buttons: small FAQs keep the engine's order.
+_RELEVANCE_AFTER = MAX_CANDIDATES
 MAX_CHOICES = 4  # buttons a resident can still read on a phone, plus どれでもない
 
 # -- Reading a question -----------------------------------------------------------------------
@@ -510,13 +517,15 @@ class Matcher:
             best = max(best, _PART_CREDIT * found / sum(weights))
         return best
 
-    def _score_all(self, question: list[Word], focus: list[float] | None = None) -> dict[int, tuple[float, float]]:
+    def _score_all(self, question: list[Word], focus: list[float] | None = None, bm25: dict[int, float] | None = None) -> dict[int, tuple[float, float]]:
         """Entry → (score, coverage): the coverage score fused with BM25 for ranking, and the
-        coverage score alone, which says how much of the question the entry really holds."""
+        coverage score alone, which says how much of the question the entry really holds.
+        ``bm25``: the question's BM25 scores when the caller has them already."""
         if not question:
             return {}
         coverage = self._coverage_all(question, focus)
-        bm25 = self._bm25.scores(_bm25_tokens(question), _bm25_focus(question, focus)) if _BM25_SHARE else {}
+        if bm25 is None:
+            bm25 = self._bm25.scores(_bm25_tokens(question), _bm25_focus(question, focus))
         if not bm25:
             return {n: (c, c) for n, c in coverage.items()}
         best = max(bm25.values())
@@ -569,7 +578,8 @@ class Matcher:
         """(entry number, score, coverage) best first, and the words read in the whole message."""
         text = self._prepared(typed)
         whole = self.read_question(text)
-        best = self._score_all(whole)
+        relevance = self._bm25.scores(_bm25_tokens(whole))
+        best = self._score_all(whole, bm25=relevance)
         reads: dict[str, list[Word]] = {}
 
         def read(sentence: str) -> list[Word]:
@@ -599,7 +609,7 @@ class Matcher:
                     if score * factor > best.get(number, (0.0, 0.0))[0]:
                         best[number] = (score * factor, covered * factor)
         ordered = sorted(((n, sc, cov) for n, (sc, cov) in best.items()), key=lambda item: (-item[1], item[0]))
-        return self._break_ties(ordered, typed), whole
+        return _relevance_after_head(self._break_ties(ordered, typed), relevance), whole
 
     def _focused(self, text: str, read: Callable[[str], list[Word]]) -> tuple[list[Word], list[float]] | None:
         """A long message read with its question sentences in front: the words of the
@@ -860,6 +870,13 @@ class _Bm25:
         tokens are common (three-kana pieces such as まいな hold hundreds of entries)."""
         postings = [self.postings[t] for t in set(query) if t in self.postings]
         return {n: sum(p.get(n, 0.0) for p in postings) for n in numbers}
+
+
+def _relevance_after_head(ranked: list[tuple[int, float, float]], relevance: dict[int, float]) -> list[tuple[int, float, float]]:
+    """The entries a resident can be shown stay in the engine's order; the longer list after
+    them (``bot ask --top 10``) follows BM25 relevance, which finds related entries better."""
+    head = ranked[:_RELEVANCE_AFTER]
+    return head + sorted(ranked[_RELEVANCE_AFTER:], key=lambda item: (-relevance.get(item[0], 0.0), -item[1], item[0]))
 
 
 def _sound_grams(text: str) -> list[str]:
