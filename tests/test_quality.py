@@ -52,6 +52,26 @@ def kaede_report():
     return evaluate(Matcher(load_faq(KAEDE / "faq")), read_questions(KAEDE / "questions.tsv"))
 
 
+# A second town (tests/data/hinode): formal headings, question and answer only, no alternates.
+HINODE = ROOT / "tests" / "data" / "hinode"
+
+
+@pytest.fixture(scope="module")
+def hinode_report():
+    from bot.content.loader import load_faq
+    from bot.engine.matcher import Matcher
+
+    return evaluate(Matcher(load_faq(HINODE / "faq")), read_questions(HINODE / "questions.tsv"))
+
+
+def test_hinode_has_five_questions_per_entry():
+    from bot.content.loader import load_faq
+
+    ids = sorted(e.id for e in load_faq(HINODE / "faq").entries)
+    in_scope = sorted(q.expected for q in read_questions(HINODE / "questions.tsv") if q.expected != "-")
+    assert in_scope == sorted(ids * 5)
+
+
 # One long message per shipped entry (a story around the question) and 20 off-topic ones,
 # written from each entry's situation without its wording: where answers go wrong most easily.
 LONGSET = ROOT / "tests" / "data" / "longset.tsv"
@@ -74,6 +94,7 @@ BARS = [
     ("report", "in", "right", 0.90), ("report", "in", "wrong", 0.04), ("report", "out", "refused", 0.89),
     ("sparse_report", "in", "right", 0.59), ("sparse_report", "in", "wrong", 0.04), ("sparse_report", "out", "refused", 0.87),
     ("kaede_report", "in", "right", 0.56), ("kaede_report", "in", "wrong", 0.04), ("kaede_report", "out", "refused", 0.86),
+    ("hinode_report", "in", "right", 0.38), ("hinode_report", "in", "wrong", 0.04), ("hinode_report", "out", "refused", 0.90),
     ("long_report", "in", "right", 0.24), ("long_report", "in", "wrong", 0.04), ("long_report", "out", "refused", 0.95),
 ]
 
