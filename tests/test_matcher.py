@@ -337,3 +337,10 @@ def test_past_the_candidates_shown_the_list_follows_bm25_relevance(matcher):
     relevance = matcher._bm25.scores(_bm25_tokens(read))
     tail = [relevance.get(n, 0.0) for n, _, _ in ranked[5:]]
     assert len(tail) > 5 and tail == sorted(tail, reverse=True)
+
+
+def test_kana_inside_a_word_read_whole_is_not_respelt_as_an_faq_word():
+    # びょういん is 病院, whatever FAQ word its middle (ようい of 用意) sounds like.
+    entries = (Entry("bring", "当日は何を用意しますか", "筆記用具です。", category="c"), Entry("fee", "手数料はいくら", "無料です。", category="c"))
+    matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+    assert [w.term for w in matcher.read("びょういんで つかえますか")][:1] == ["病院"]

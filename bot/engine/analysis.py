@@ -193,10 +193,22 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
     return found
 
 
-def grammar_spans(text: str) -> list[tuple[int, int]]:
+class KanaLayout(NamedTuple):
+    """How the analyser cuts a run of kana, as (start, end) character offsets."""
+
+    grammar: list[tuple[int, int]]
+    words: list[tuple[int, int]]
+
+
+def kana_layout(text: str) -> KanaLayout:
     """Where the analyser reads grammar in ``text``, as (start, end) character offsets:
     auxiliary verbs (でしょう, ました), the light verbs of STOP_WORDS (しよう of する), and a verb
-    an auxiliary follows (the かかり of かかりますか is 掛かる, no 係)."""
+    an auxiliary follows (the かかり of かかりますか is 掛かる, no 係); and where each word lies
+    (the ようい of びょういん lies inside one).
+
+    >>> kana_layout("おかねはかかりますか").grammar
+    [(4, 7), (7, 9)]
+    """
     morphemes = list(_tokenizer().tokenize(text))
     kinds = [_major_pos(m.part_of_speech_id()) for m in morphemes]
     spans = []
@@ -204,7 +216,7 @@ def grammar_spans(text: str) -> list[tuple[int, int]]:
         inflected = kinds[i] == "動詞" and i + 1 < len(morphemes) and kinds[i + 1] == "助動詞"
         if kinds[i] == "助動詞" or inflected or (kinds[i] == "動詞" and m.normalized_form() in STOP_WORDS):
             spans.append((m.begin(), m.end()))
-    return spans
+    return KanaLayout(spans, [(m.begin(), m.end()) for m in morphemes])
 
 
 def reading(text: str) -> str:
