@@ -344,3 +344,11 @@ def test_kana_inside_a_word_read_whole_is_not_respelt_as_an_faq_word():
     entries = (Entry("bring", "当日は何を用意しますか", "筆記用具です。", category="c"), Entry("fee", "手数料はいくら", "無料です。", category="c"))
     matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
     assert [w.term for w in matcher.read("びょういんで つかえますか")][:1] == ["病院"]
+
+
+def test_another_counters_word_inside_a_word_of_the_faq_is_no_other_topic():
+    # This FAQ lists 運転免許証 among the documents to bring: 免許証 is its word, too.
+    entries = (Entry("pickup", "受け取りに必要なものは", "運転免許証などの本人確認書類です。", category="c"), Entry("fee", "手数料はいくら", "無料です。", category="c"))
+    matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+    assert not matcher._is_foreign("免許証")
+    assert matcher._is_foreign("保育園")

@@ -280,8 +280,11 @@ class Matcher:
         for term in _KIND_WORDS & set(self._idf):
             self._idf[term] *= _KIND_WEIGHT
         self._unseen_idf = math.log((count + 1) / 0.5) + 0.1
-        # Another counter's words (運転免許, 保育園 …) that this FAQ never uses.
-        self._foreign = {w.term for word in other_service_words() for w in self.analyse(word)} - set(holders)
+        # Another counter's words (運転免許, 保育園 …) that this FAQ never uses, whole or inside
+        # a word of its own: an FAQ that lists 運転免許証 among the documents to bring talks of
+        # 免許証, and a resident who names it is telling what they have, not asking elsewhere.
+        said = "\n".join(holders)
+        self._foreign = {w.term for word in other_service_words() for w in self.analyse(word) if w.term not in said}
         self._unseen_weights: dict[tuple[str, float], float] = {}
         for indexed in self.entries:
             for phrasing in indexed.phrasings:
