@@ -5,7 +5,7 @@
     python bench/evaluate.py --faq DIR --questions FILE.tsv [--misses]
 
 Questions files: `expected<TAB>style<TAB>question` with a header (tests/data/devset.tsv), or
-`expected<TAB>question` without one (tests/data/kaede/questions.tsv, tests/data/hinode/questions.tsv);
+`expected<TAB>question` without one (tests/data/kaede/, hinode/, minato/ questions.tsv);
 `-` = out of scope.
 "Questions only" is the shipped FAQ cut to each entry's question (no alternates, no keywords)
 and asked the same dev set: a sparse town that nobody tuned on, beside kaede, which the sparse
@@ -32,6 +32,8 @@ SHIPPED = (ROOT / "faq", ROOT / "tests" / "data" / "devset.tsv")
 KAEDE = (ROOT / "tests" / "data" / "kaede" / "faq", ROOT / "tests" / "data" / "kaede" / "questions.tsv")
 # A second town, sparser still: formal headings, question + answer only (tests/data/hinode).
 HINODE = (ROOT / "tests" / "data" / "hinode" / "faq", ROOT / "tests" / "data" / "hinode" / "questions.tsv")
+# A third town: plain short questions written for a LINE bot, one alternate on one entry in three.
+MINATO = (ROOT / "tests" / "data" / "minato" / "faq", ROOT / "tests" / "data" / "minato" / "questions.tsv")
 # One long message (a story around the question, 98–139 characters) per shipped entry, plus 20
 # off-topic ones, written from each entry's situation without its wording.
 LONG = (ROOT / "faq", ROOT / "tests" / "data" / "longset.tsv")
@@ -95,6 +97,7 @@ def main() -> None:
     labelled("shipped FAQ with only its questions (a sparse town nobody tuned on), dev set", *SHIPPED, args.misses, alternates=0)
     labelled("another town (kaede)", *KAEDE, args.misses)
     labelled("a second town, questions only (hinode)", *HINODE, args.misses)
+    labelled("a third town, plain questions (minato)", *MINATO, args.misses)
     labelled("shipped FAQ, long messages", *LONG, args.misses)
     labelled("shipped FAQ with only its questions, long messages", *LONG, args.misses, alternates=0)
     localgov_figures()
