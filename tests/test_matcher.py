@@ -352,3 +352,8 @@ def test_another_counters_word_inside_a_word_of_the_faq_is_no_other_topic():
     matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
     assert not matcher._is_foreign("免許証")
     assert matcher._is_foreign("保育園")
+
+
+def test_two_words_that_sound_like_an_faq_word_are_that_word(matcher):
+    # 確定深刻: the right sound, the wrong kanji; each word alone is everyday Japanese.
+    assert "確定申告" in [w.term for w in matcher.read("確定深刻をスマホでしたい")]

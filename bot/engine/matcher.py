@@ -206,6 +206,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[ねよわ])[、,]")
 _SENTENCE_WITH_END = re.compile(r"([^。！？!?\n]+)([。！？!?\n]*)")
 _ASKS = re.compile(r"[?？]|か[。\s]*$|(ください|下さい|たい|たいです|の)[。\s]*$|教えて|でしょうか|ますか|ませんか")
 _URL = re.compile(r"https?://\S+")
+_KANJI = re.compile(r"[\u4e00-\u9fff]")
 _HALF_WIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
 _KANJI_OR_HIRAGANA = re.compile(r"[\u3041-\u309f\u4e00-\u9fff]")
 
@@ -384,6 +385,7 @@ class Matcher:
                 self._term_by_group.setdefault(group, term)
         # The same unknown word comes back (every sentence of a long message, every resident).
         self._corrections: dict[str, str | None] = {}
+        self._joined: dict[str, str | None] = {}
 
     # -- reading a question ---------------------------------------------------------------
     def _spot_kana(self, text: str) -> str:
@@ -458,7 +460,33 @@ class Matcher:
         return Word(term, (), word.noun) if term else word
 
     def read_question(self, text: str) -> list[Word]:
-        return [self._correct(w) for w in self.analyse(self._spot_kana(text), rarity=True)]
+        return self._join_homophones([self._correct(w) for w in self.analyse(self._spot_kana(text), rarity=True)])
+
+    def _join_homophones(self, read: list[Word]) -> list[Word]:
+        """Two neighbouring words that together sound exactly like a noun of this FAQ are that
+        noun, when the FAQ lacks either of them: the wrong kanji of the right sound that word
+        conversion offers (確定深刻 → 確定申告, 印艦 → 印鑑, 再発効 → 再発行). Each word alone is an
+        everyday word, so the sound check of a single word does not touch it."""
+        out: list[Word] = []
+        i = 0
+        while i < len(read):
+            if i + 1 < len(read) and not (self._uses(read[i]) and self._uses(read[i + 1])):
+                pair = read[i].term + read[i + 1].term
+                if pair in self._joined:
+                    term = self._joined[pair]
+                else:
+                    term = self._noun_by_reading.get(fold_reading(reading(pair))) if _KANJI.search(pair) else None
+                    term = None if term == pair else term
+                    if len(self._joined) >= _CORRECTIONS_KEPT:  # residents' words are endless: keep it bounded
+                        self._joined.clear()
+                    self._joined[pair] = term
+                if term is not None:
+                    out.append(Word(term, (), True))
+                    i += 2
+                    continue
+            out.append(read[i])
+            i += 1
+        return out
 
     # -- scoring --------------------------------------------------------------------------
     def _question_weights(self, question: list[Word]) -> list[float]:
