@@ -76,8 +76,8 @@ MAX_CANDIDATES = 5  # DESIGN.md: at most 5 candidates unless --top says otherwis
 # for Recall@10) follows BM25 alone: coverage saturates on a large FAQ (many entries hold the
 # same few words), while BM25's term counts and lengths still tell related entries apart.
 # LocalgovFAQ Recall@10 0.611 → 0.642 (BM25 alone ranks 0.643 but first only 45% against 49%);
-# from the 4th place instead: Recall@10 0.645, SR@5 0.704 → 0.731, but the shipped FAQ with only
-# its questions loses SR@5 0.948 → 0.932 and buttons: small FAQs keep the engine's order.
+# after the third instead: Recall@10 0.645, SR@5 0.704 → 0.728, but the shipped FAQ with only its
+# questions loses SR@5 0.948 → 0.932 and right buttons 7.4 → 6.2%: small FAQs keep the engine's order.
 _RELEVANCE_AFTER = MAX_CANDIDATES
 MAX_CHOICES = 4  # buttons a resident can still read on a phone, plus どれでもない
 
