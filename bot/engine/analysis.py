@@ -56,11 +56,12 @@ _NOT_TROUBLE = (STOP_WORDS - {"出来る", "できる"}) | {"要る", "構う"}
 # 期間」 from 「申請の方法」, which are otherwise made of the same words.
 HOW_LONG = "(どれくらい)"
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
+_KANJI = re.compile(r"[\u4e00-\u9fff]")
 # A word typed in hiragana that the analyser wrote in kanji is its guess (なんかい → 難解,
-# こちら → 此方, いつごろ → 何時頃): it is not rarer than everyday Japanese (Zipf 5), however rare
+# こちら → 此方, いつごろ → いつ頃): it is not rarer than everyday Japanese (Zipf 5), however rare
 # the guessed kanji, or a misread word outweighs what the resident asked. Right answers: kaede
-# 58.6 → 58.9%, tests/data/hinode 40.0 → 40.8%, long set (rich / one alternate) 26.4 → 27.6 /
-# 17.2 → 18.4%; nothing lost anywhere (Zipf 6: the shipped FAQ answers いつごろ wrongly).
+# 58.6 → 58.9%, tests/data/hinode 40.0 → 40.8%, long set on the shipped FAQ 26.4 → 27.6%; nothing
+# lost anywhere (Zipf 6: the shipped FAQ answers いつごろ wrongly).
 KANA_GUESS_ZIPF = 5.0
 
 
@@ -187,7 +188,7 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
         common = UNLISTED_ZIPF
         if rarity:
             common = estimate((lemma, morpheme.dictionary_form(), surface), tuple(p.surface() for p in split))
-            if all(is_hiragana(c) for c in surface) and not all(is_hiragana(c) for c in lemma):
+            if all(is_hiragana(c) for c in surface) and _KANJI.search(lemma):
                 common = max(common, KANA_GUESS_ZIPF)
         found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids()), common))
     return found

@@ -121,9 +121,9 @@ _FEW_WORDS = 5
 _SPOT_MIN = 3
 _SPOT_MAX = 14
 # Nor kana that begins inside a word the analyser read whole, when that word has 4 kana or more:
-# the ようい of びょういん is no 用意, the じょうぶ of だいじょうぶ no 上部. (Shorter words of unspaced
-# voice input are often fragments: the analyser cuts ろぐいん of にろぐいん as にろ・ぐいん, so 3
-# loses ログイン there. tests/data/hinode right 40.8 → 41.7%; every other set unchanged.)
+# the ようい of びょういん is no 用意, the じょうぶ of だいじょうぶ no 上部. (Words of 2 kana in
+# unspaced voice input are often fragments: the analyser cuts にろぐいん as にろ・ぐいん, so 2 would
+# lose ログイン; 3 and 4 measure alike. tests/data/hinode right 40.8 → 41.7%; the rest unchanged.)
 _SPOT_INSIDE_FROM = 4
 # Only a word rare in Japanese at large (Zipf below 3, about once per million words) may be a
 # misspelling of an FAQ word: 取る (4.7) is never respelt as 撮る.
@@ -281,11 +281,8 @@ class Matcher:
         for term in _KIND_WORDS & set(self._idf):
             self._idf[term] *= _KIND_WEIGHT
         self._unseen_idf = math.log((count + 1) / 0.5) + 0.1
-        # Another counter's words (運転免許, 保育園 …) that this FAQ never uses, whole or inside
-        # a word of its own: an FAQ that lists 運転免許証 among the documents to bring talks of
-        # 免許証, and a resident who names it is telling what they have, not asking elsewhere.
-        said = "\n".join(holders)
-        self._foreign = {w.term for word in other_service_words() for w in self.analyse(word) if w.term not in said}
+        # Another counter's words (運転免許, 保育園 …) that this FAQ never uses.
+        self._foreign = {w.term for word in other_service_words() for w in self.analyse(word)} - set(holders)
         self._unseen_weights: dict[tuple[str, float], float] = {}
         for indexed in self.entries:
             for phrasing in indexed.phrasings:
@@ -445,48 +442,53 @@ class Matcher:
         if zipf(word.term) >= _CORRECTABLE_BELOW_ZIPF:
             # An everyday word is what the resident meant (取る is not a misspelt 撮る).
             return word
-        if word.term in self._corrections:
-            term = self._corrections[word.term]
-        else:
-            sound = fold_reading(reading(word.term))
-            term = self._term_by_reading.get(sound)
-            if term is None and len(sound) >= 4 and self._readings:
-                best = process.extractOne(sound, self._readings, scorer=fuzz.ratio, score_cutoff=84)
-                if best is not None:
-                    term = self._term_by_reading[best[0]]
-            if len(self._corrections) >= _CORRECTIONS_KEPT:  # residents' words are endless: keep it bounded
-                self._corrections.clear()
-            self._corrections[word.term] = term
+        term = _remembered(self._corrections, word.term, self._sounds_like)
         return Word(term, (), word.noun) if term else word
 
-    def read_question(self, text: str) -> list[Word]:
-        return self._join_homophones([self._correct(w) for w in self.analyse(self._spot_kana(text), rarity=True)])
+    def _sounds_like(self, term: str) -> str | None:
+        sound = fold_reading(reading(term))
+        found = self._term_by_reading.get(sound)
+        if found is None and len(sound) >= 4 and self._readings:
+            best = process.extractOne(sound, self._readings, scorer=fuzz.ratio, score_cutoff=84)
+            if best is not None:
+                found = self._term_by_reading[best[0]]
+        return found
 
-    def _join_homophones(self, read: list[Word]) -> list[Word]:
-        """Two neighbouring words that together sound exactly like a noun of this FAQ are that
-        noun, when the FAQ lacks either of them: the wrong kanji of the right sound that word
-        conversion offers (確定深刻 → 確定申告, 印艦 → 印鑑, 再発効 → 再発行). Each word alone is an
-        everyday word, so the sound check of a single word does not touch it."""
+    def read_question(self, text: str) -> list[Word]:
+        spotted = self._spot_kana(text)
+        return self._join_homophones([self._correct(w) for w in self.analyse(spotted, rarity=True)], spotted)
+
+    def _join_homophones(self, read: list[Word], text: str) -> list[Word]:
+        """Two to four words written side by side that together sound exactly like a word
+        this FAQ's readings know (its nouns, the lexicon's words) are that word, when the FAQ
+        lacks one of them: the wrong kanji of the right sound that word conversion offers
+        (確定深刻 → 確定申告, 印艦 → 印鑑, 証名書 → 証明書). Each word alone is an everyday word,
+        so the sound check of single words does not touch it."""
         out: list[Word] = []
         i = 0
         while i < len(read):
-            if i + 1 < len(read) and not (self._uses(read[i]) and self._uses(read[i + 1])):
-                pair = read[i].term + read[i + 1].term
-                if pair in self._joined:
-                    term = self._joined[pair]
-                else:
-                    term = self._noun_by_reading.get(fold_reading(reading(pair))) if _KANJI.search(pair) else None
-                    term = None if term == pair else term
-                    if len(self._joined) >= _CORRECTIONS_KEPT:  # residents' words are endless: keep it bounded
-                        self._joined.clear()
-                    self._joined[pair] = term
+            for size in (4, 3, 2):
+                run = read[i : i + size]
+                if len(run) < size or all(self._uses(w) for w in run):
+                    continue
+                written = "".join(w.term for w in run)
+                if written not in text:
+                    continue  # not side by side in the message (確定したけど深刻), or not as written (negations, stems)
+                term = _remembered(self._joined, written, self._sounds_exactly_like)
                 if term is not None:
                     out.append(Word(term, (), True))
-                    i += 2
-                    continue
-            out.append(read[i])
-            i += 1
+                    i += size
+                    break
+            else:
+                out.append(read[i])
+                i += 1
         return out
+
+    def _sounds_exactly_like(self, written: str) -> str | None:
+        if not _KANJI.search(written):
+            return None
+        term = self._noun_by_reading.get(fold_reading(reading(written)))
+        return None if term == written else term
 
     # -- scoring --------------------------------------------------------------------------
     def _question_weights(self, question: list[Word]) -> list[float]:
@@ -512,16 +514,12 @@ class Matcher:
         if weight is not None:
             return weight
         common = zipf(term) if common is None else common
-        weight = self._unseen_weights.get((term, common))
-        if weight is None:
-            if self._is_foreign(term):
-                weight = self._unseen_idf * _FOREIGN_BOOST
-            else:
-                weight = self._unseen_idf * _general_rarity(term, common)
-            if len(self._unseen_weights) >= _CORRECTIONS_KEPT:
-                self._unseen_weights.clear()
-            self._unseen_weights[(term, common)] = weight
-        return weight
+        return _remembered(self._unseen_weights, (term, common), lambda key: self._unseen_weight(*key))
+
+    def _unseen_weight(self, term: str, common: float) -> float:
+        if self._is_foreign(term):
+            return self._unseen_idf * _FOREIGN_BOOST
+        return self._unseen_idf * _general_rarity(term, common)
 
     def _is_foreign(self, term: str) -> bool:
         # 運転免許証 is another counter's word because it holds 運転免許 (a kana word like
@@ -562,7 +560,9 @@ class Matcher:
         if not question:
             return {}
         coverage = self._coverage_all(question, focus)
-        if bm25 is None:
+        if not _BM25_SHARE:
+            bm25 = {}
+        elif bm25 is None:
             bm25 = self._bm25.scores(_bm25_tokens(question), _bm25_focus(question, focus))
         if not bm25:
             return {n: (c, c) for n, c in coverage.items()}
@@ -908,6 +908,21 @@ class _Bm25:
         tokens are common (three-kana pieces such as まいな hold hundreds of entries)."""
         postings = [self.postings[t] for t in set(query) if t in self.postings]
         return {n: sum(p.get(n, 0.0) for p in postings) for n in numbers}
+
+
+_UNSET = object()
+
+
+def _remembered(cache: dict, key, compute: Callable):
+    """``compute(key)``, kept in ``cache``; the cache is emptied when full (residents' words are
+    endless). One read of the cache per call, so another thread emptying it cannot break it."""
+    value = cache.get(key, _UNSET)
+    if value is _UNSET:
+        value = compute(key)
+        if len(cache) >= _CORRECTIONS_KEPT:
+            cache.clear()
+        cache[key] = value
+    return value
 
 
 def _relevance_after_head(ranked: list[tuple[int, float, float]], relevance: dict[int, float]) -> list[tuple[int, float, float]]:
