@@ -53,6 +53,17 @@ def test_an_unanswered_question_offers_its_plausible_entry_first():
     assert reply.buttons[-1].action == "contact"
 
 
+def test_an_unanswered_question_offers_up_to_three_plausible_entries():
+    responder = Responder(load_faq(KAEDE))
+    # From another town's question set: the right entry (kd-mn-smartphone-cert) comes second.
+    reply = responder.answer("マイナカード スマホに入れたい iPhoneでもいける？")
+    assert reply.status == "none"
+    assert "もしかして、つぎのどれかのことですか？" in reply.text
+    offered = [b.action for b in reply.buttons if b.action.startswith("entry:")]
+    assert 2 <= len(offered) <= 3 and "entry:kd-mn-smartphone-cert" in offered
+    assert reply.buttons[-1].action == "contact"
+
+
 def test_an_off_topic_question_gets_no_suggestion(responder):
     reply = responder.answer("今日の天気は")
     assert reply.status == "none"

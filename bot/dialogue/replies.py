@@ -205,8 +205,10 @@ class Responder:
             return Reply("none", self.message("greeting"), self.category_buttons(), match)
         text = self.message("fallback")
         buttons = self.category_buttons() + (Button(CONTACT_LABEL, "contact"),)
-        suggestion = self.matcher.suggestion(match)
-        if suggestion is not None and len(buttons) < BUTTON_LIMIT:
-            text += f"\n\nもしかして、「{suggestion.question}」のことですか？"
-            buttons = (Button(self.faq.entry(suggestion.id).button_label, f"entry:{suggestion.id}"),) + buttons
+        suggested = self.matcher.suggestions(match)[: BUTTON_LIMIT - len(buttons)]
+        if len(suggested) == 1:
+            text += f"\n\nもしかして、「{suggested[0].question}」のことですか？"
+        elif suggested:
+            text += "\n\nもしかして、つぎのどれかのことですか？\n" + "\n".join(f"・{c.question}" for c in suggested)
+        buttons = tuple(Button(self.faq.entry(c.id).button_label, f"entry:{c.id}") for c in suggested) + buttons
         return Reply("none", text + "\n\n" + self.contact_text(), buttons, match)

@@ -65,10 +65,14 @@ CONFIDENCE = (110.0, 80.0)
 ANSWER_COVERAGE = (30.0, 50.0)
 # Choices below 60 let too many off-topic questions through (they count as not refused).
 CHOICES_COVERAGE = (60.0, 60.0)
-# A question the bot cannot answer still gets its best entry as a 「もしかして」 button when that
-# entry holds this much of it (kaede: the button is the right entry for 39 of the 67 refused
-# in-scope questions that get one, and appears for 7 of 60 off-topic ones).
+# A question the bot cannot answer still gets its best entries as 「もしかして」 buttons when the
+# best holds this much of it (kaede: buttons for 74 of the 90 refused in-scope questions, and for
+# 10 of the 60 off-topic ones).
 SUGGESTION_COVERAGE = 30.0
+# Up to three of them, within CHOICES_SPREAD of the best: the right entry is among the buttons of
+# a refused in-scope question for kaede / hinode / minato 64 / 86 / 77 of 74 / 90 / 88 (one
+# button: 49 / 57 / 53; two: 60 / 79 / 70). Off-topic questions get no more of them.
+MAX_SUGGESTIONS = 3
 # Buttons go to entries within this many points of the best one.
 CHOICES_SPREAD = 20.0
 MAX_CANDIDATES = 5  # DESIGN.md: at most 5 candidates unless --top says otherwise
@@ -758,12 +762,12 @@ class Matcher:
             return Match(query, "choices", None, top, candidates, rule=rule, coverage=coverage)
         return Match(query, "none", None, top, candidates, rule=rule, coverage=coverage)
 
-    def suggestion(self, match: Match) -> Candidate | None:
-        """For a question the bot cannot answer, the one entry worth asking about
-        (「もしかして」): plausible, though not enough to answer or offer choices."""
-        if match.status != "none" or match.smalltalk or not match.candidates:
-            return None
-        return match.candidates[0] if match.coverage >= SUGGESTION_COVERAGE else None
+    def suggestions(self, match: Match) -> list[Candidate]:
+        """For a question the bot cannot answer, the entries worth asking about (「もしかして」):
+        plausible, though not enough to answer or offer choices."""
+        if match.status != "none" or match.smalltalk or not match.candidates or match.coverage < SUGGESTION_COVERAGE:
+            return []
+        return [c for c in match.candidates[:MAX_SUGGESTIONS] if c.score >= match.score - CHOICES_SPREAD]
 
     def choices(self, match: Match) -> list[Candidate]:
         """The candidates worth a button: close enough to the best one."""
