@@ -85,6 +85,13 @@ def test_ask_explain_shows_words_weights_candidates_and_rule(runner):
     assert why[-1].startswith("この FAQ の基準（1件あたりの言い方 ")
 
 
+def test_ask_explain_says_where_the_bm25_order_begins(runner):
+    result = run(runner, "ask", "--explain", "--top", "8", "--faq", str(SHIPPED_FAQ), "マイナンバーカードの手続き")
+    why = result.output.split("── なぜこの返事か ──\n")[1].splitlines()
+    marker = next(n for n, line in enumerate(why) if "6 件目からは点数ではなく BM25 の順" in line)
+    assert why[marker - 2].startswith("  5. ") and why[marker + 1].startswith("  6. ")
+
+
 def test_ask_explain_works_on_another_towns_faq(runner):
     result = run(runner, "ask", "--explain", "--faq", str(ROOT / "tests" / "data" / "kaede" / "faq"), "パスポートを作りたい")
     assert result.exit_code == 0

@@ -808,6 +808,8 @@ class Explanation:
             f"音 = 言い方の音の近さ: 上位 {_TIE_CANDIDATES} 件は音が遠いほど最大 {_TIE_PENALTY:.0f} 点下がる）:"
         )
         for n, cand in enumerate(self.candidates, 1):
+            if n == _RELEVANCE_AFTER + 1:
+                out.append(f"  （{n} 件目からは点数ではなく BM25 の順: ことばの回数と答えの長さで、関係のありそうなものを並べます）")
             out.append(f"  {n}. {cand.id}  点数 {cand.score}  一致 {cand.coverage}  音 {cand.sound}")
             out.append(f"     いちばん近い言い方: 「{cand.phrasing}」（その言い方のことばの {cand.phrasing_covered}% が質問にある）")
         out.append(f"決め方: {self.match.rule}")
