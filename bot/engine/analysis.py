@@ -16,7 +16,7 @@ from typing import NamedTuple
 from sudachipy import Dictionary, SplitMode
 
 from .frequency import UNLISTED_ZIPF, estimate
-from .textnorm import is_hiragana, to_hiragana
+from .textnorm import has_kanji, is_hiragana, to_hiragana
 
 _CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭辞", "接尾辞", "感動詞", "代名詞"}
 
@@ -56,7 +56,6 @@ _NOT_TROUBLE = (STOP_WORDS - {"出来る", "できる"}) | {"要る", "構う"}
 # 期間」 from 「申請の方法」, which are otherwise made of the same words.
 HOW_LONG = "(どれくらい)"
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
-_KANJI = re.compile(r"[\u4e00-\u9fff]")
 # A word typed in hiragana that the analyser wrote in kanji is its guess (なんかい → 難解,
 # こちら → 此方, いつごろ → いつ頃): it is not rarer than everyday Japanese (Zipf 5), however rare
 # the guessed kanji, or a misread word outweighs what the resident asked. Right answers: kaede
@@ -188,7 +187,7 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
         common = UNLISTED_ZIPF
         if rarity:
             common = estimate((lemma, morpheme.dictionary_form(), surface), tuple(p.surface() for p in split))
-            if all(is_hiragana(c) for c in surface) and _KANJI.search(lemma):
+            if all(is_hiragana(c) for c in surface) and has_kanji(lemma):
                 common = max(common, KANA_GUESS_ZIPF)
         found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids()), common))
     return found

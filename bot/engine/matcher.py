@@ -32,7 +32,7 @@ from .analysis import HOW_LONG, KanaLayout, Word, kana_layout, reading, words, w
 from .frequency import UNLISTED_ZIPF, zipf
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
-from .textnorm import fold_reading, is_hiragana, normalize, to_hiragana
+from .textnorm import fold_reading, has_kanji, is_hiragana, normalize, to_hiragana
 
 # ---- Every tuning constant of the matcher, with the reason for its value -----------------
 # Figures quoted are from `python bench/evaluate.py` (shipped FAQ + dev set; the shipped FAQ
@@ -210,7 +210,6 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[ねよわ])[、,]")
 _SENTENCE_WITH_END = re.compile(r"([^。！？!?\n]+)([。！？!?\n]*)")
 _ASKS = re.compile(r"[?？]|か[。\s]*$|(ください|下さい|たい|たいです|の)[。\s]*$|教えて|でしょうか|ますか|ませんか")
 _URL = re.compile(r"https?://\S+")
-_KANJI = re.compile(r"[\u4e00-\u9fff]")
 _HALF_WIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
 _KANJI_OR_HIRAGANA = re.compile(r"[\u3041-\u309f\u4e00-\u9fff]")
 
@@ -489,7 +488,7 @@ class Matcher:
         return out
 
     def _sounds_exactly_like(self, written: str) -> str | None:
-        if not _KANJI.search(written):
+        if not has_kanji(written):
             return None
         term = self._noun_by_reading.get(fold_reading(reading(written)))
         return None if term == written else term

@@ -48,3 +48,10 @@ def fold_reading(reading: str) -> str:
 
 def is_hiragana(char: str) -> bool:
     return "\u3041" <= char <= "\u309f" or char == "ー"
+
+
+_KANJI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def has_kanji(text: str) -> bool:
+    return _KANJI.search(text) is not None
