@@ -1,11 +1,16 @@
 """How the matcher reads residents' Japanese. One behaviour per test."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.content.faq import Category, Entry, Faq, Settings
+from bot.content.loader import load_faq
 from bot.engine.analysis import KANA_GUESS_ZIPF
 from bot.engine.frequency import UNLISTED_ZIPF, zipf
-from bot.engine.matcher import Calibration, Matcher
+from bot.engine.matcher import AGREEMENT_SHARE, Calibration, Matcher
+
+KAEDE_FAQ = Path(__file__).parent / "data" / "kaede" / "faq"
 
 
 def answer_id(matcher, question):
@@ -335,7 +340,7 @@ def test_past_the_candidates_shown_the_list_follows_bm25_relevance(matcher, monk
     from bot.engine.matcher import _bm25_tokens
 
     question = "マイナンバーカードの手続き"
-    ranked, read = matcher._ranked(question)
+    ranked, read, _ = matcher._ranked(question)
     monkeypatch.setattr(engine, "_RELEVANCE_AFTER", 10**9)
     assert ranked[:5] == matcher._ranked(question)[0][:5]
     relevance = matcher._bm25.scores(_bm25_tokens(read))
@@ -361,3 +366,28 @@ def test_four_words_that_sound_like_an_faq_word_are_that_word(matcher):
 
 def test_words_apart_in_the_message_are_not_joined_by_their_sound(matcher):
     assert "確定申告" not in [w.term for w in matcher.read("日程が確定したけど深刻な問題がある")]
+
+
+def test_a_leader_short_of_confidence_is_answered_when_bm25_and_the_sound_agree():
+    # Score 56 with a short lead is not confident on a sparse FAQ; BM25 alone and the sound
+    # alone both prefer the same entry clearly.
+    match = Matcher(load_faq(KAEDE_FAQ)).match("会社の近くのコンビニで夜に住民票を印刷したい。何時までいける？")
+    assert (match.status, match.id) == ("answer", "kd-on-konbini-hours")
+    assert "the three readings agree" in match.rule
+
+
+def test_readings_that_do_not_both_prefer_the_leader_do_not_answer():
+    calibration = Calibration.for_faq(1.0)
+    ranked = [(0, 50.0, 60.0), (1, 40.0, 50.0)]
+    assert calibration.agreed(ranked, AGREEMENT_SHARE, AGREEMENT_SHARE) is not None
+    assert calibration.agreed(ranked, AGREEMENT_SHARE - 0.01, 0.9) is None
+    assert calibration.agreed(ranked, 0.9, AGREEMENT_SHARE - 0.01) is None
+
+
+def test_agreement_is_only_asked_of_a_leader_within_the_other_answer_bounds():
+    calibration = Calibration.for_faq(1.0)
+    assert calibration.may_agree([(0, 50.0, 60.0), (1, 40.0, 50.0)])
+    assert not calibration.may_agree([(0, 50.0, calibration.answer_coverage - 1), (1, 40.0, 50.0)])
+    assert not calibration.may_agree([(0, 50.0, 60.0), (1, 49.0, 50.0)])
+    assert not calibration.may_agree([(0, calibration.answer_threshold - 1, 60.0)])
+    assert not calibration.may_agree([])
