@@ -391,3 +391,11 @@ def test_agreement_is_only_asked_of_a_leader_within_the_other_answer_bounds():
     assert not calibration.may_agree([(0, 50.0, 60.0), (1, 49.0, 50.0)])
     assert not calibration.may_agree([(0, calibration.answer_threshold - 1, 60.0)])
     assert not calibration.may_agree([])
+
+
+def test_an_everyday_word_only_an_answer_writes_weighs_less_than_a_topic_word():
+    # 近い is in one answer, 更新 in one question: as rare in this FAQ, but 近い is everyday Japanese.
+    entries = (Entry("renew", "カードの更新", "期限が近いときは窓口で更新します。", category="c"), Entry("fee", "手数料", "無料です。", category="c"))
+    matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+    weights = {w.term: w.weight for w in matcher.explain("期限が近い更新").words}
+    assert weights["近い"] < weights["更新"]
