@@ -399,3 +399,15 @@ def test_an_everyday_word_only_an_answer_writes_weighs_less_than_a_topic_word():
     matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
     weights = {w.term: w.weight for w in matcher.explain("期限が近い更新").words}
     assert weights["近い"] < weights["更新"]
+
+
+def test_a_loanword_typed_in_hiragana_is_read_as_the_katakana_word(matcher):
+    # チャージ is no word of the shipped FAQ; in hiragana the analyser reads nothing of it.
+    assert "チャージ" in [w.term for w in matcher.read("ちゃーじの しかた")]
+
+
+def test_a_long_vowel_mark_stays_with_the_word_before_it():
+    # The FAQ's メッセージ folds to めっせじ, as does ーめっせーじ: the ー belongs to えらー.
+    entries = (Entry("message", "メッセージが届かない", "設定を確かめてください。", category="c"), Entry("fee", "手数料", "無料です。", category="c"))
+    matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+    assert [w.term for w in matcher.read("えらーめっせーじが でる")][:1] == ["エラーメッセージ"]

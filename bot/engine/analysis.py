@@ -193,6 +193,18 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def is_dictionary_katakana(text: str) -> bool:
+    """Whether ``text`` is one or more nouns the analyser's dictionary knows, none of them a
+    single kana: エラー and エラーメッセージ are, エラーガ (エラー + a particle) is not.
+
+    >>> is_dictionary_katakana("スタンプ"), is_dictionary_katakana("スタンプノ")
+    (True, False)
+    """
+    morphemes = list(_tokenizer().tokenize(text))
+    return bool(morphemes) and all(not m.is_oov() and _major_pos(m.part_of_speech_id()) == "名詞" and len(m.surface()) > 1 for m in morphemes)
+
+
 class KanaLayout(NamedTuple):
     """How the analyser cuts a run of kana, as (start, end) character offsets."""
 

@@ -3,7 +3,8 @@
 How a question is read:
 1. characters are folded (half-width kana, full-width digits, odd long-vowel dashes);
 2. runs of hiragana typed by voice are read against the readings of the FAQ's own words,
-   so まいなんばーかーど finds マイナンバーカード and じゅうみんひょう finds 住民票;
+   so まいなんばーかーど finds マイナンバーカード and じゅうみんひょう finds 住民票, and the
+   hiragana of another loanword is written in katakana (えらー → エラー);
 3. SudachiPy gives each word its dictionary form; particles, endings and polite wrappers drop;
 4. the lexicon folds residents' words onto staff words (落とした → 紛失, ただ → 無料);
 5. a word the FAQ never uses is corrected to one it does when they sound alike (住民表 → 住民票).
@@ -28,11 +29,11 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from ..content.faq import Entry, Faq
-from .analysis import HOW_LONG, KanaLayout, Word, kana_layout, reading, words, words_and_reading
+from .analysis import HOW_LONG, KanaLayout, Word, is_dictionary_katakana, kana_layout, reading, words, words_and_reading
 from .frequency import UNLISTED_ZIPF, zipf
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
-from .textnorm import fold_reading, has_kanji, is_hiragana, normalize, to_hiragana
+from .textnorm import fold_reading, has_kanji, is_hiragana, normalize, to_hiragana, to_katakana
 
 # ---- Every tuning constant of the matcher, with the reason for its value -----------------
 # Figures quoted are from `python bench/evaluate.py` (shipped FAQ + dev set; the shipped FAQ
@@ -142,6 +143,10 @@ _SPOT_MAX = 14
 # unspaced voice input are often fragments: the analyser cuts にろぐいん as にろ・ぐいん, so 2 would
 # lose ログイン; 3 and 4 measure alike. tests/data/hinode right 40.8 → 41.7%; the rest unchanged.)
 _SPOT_INSIDE_FROM = 4
+# Hiragana with a long-vowel mark that no FAQ word sounds like is tried as katakana, in pieces
+# of 3 or more kana around the mark, up to 8 kana either side (ちゃーじ, えらーめっせーじ).
+_LOANWORD_MIN = 3
+_LOANWORD_REACH = 8
 # Only a word rare in Japanese at large (Zipf below 3, about once per million words) may be a
 # misspelling of an FAQ word: 取る (4.7) is never respelt as 撮る.
 _CORRECTABLE_BELOW_ZIPF = 3.0
@@ -425,7 +430,7 @@ class Matcher:
             j = i
             while j < len(text) and is_hiragana(text[j]):
                 j += 1
-            out.append(self._spot_run(text[i:j]))
+            out.append(_spell_loanwords(self._spot_run(text[i:j])))
             i = j
         return "".join(out)
 
@@ -443,7 +448,8 @@ class Matcher:
                 out.append(kana_stems()[stem])
                 i += len(stem)
                 continue
-            for end in range(min(len(run), i + _SPOT_MAX), i + _SPOT_MIN - 1, -1):
+            # No word begins with a long-vowel mark: the ー of えらー is えらー's.
+            for end in range(min(len(run), i + _SPOT_MAX), i + _SPOT_MIN - 1, -1) if run[i] != "ー" else ():
                 term = self._noun_by_reading.get(fold_reading(run[i:end]))
                 if term is None or len(fold_reading(run[i:end])) < _SPOT_MIN:
                     continue
@@ -1005,6 +1011,33 @@ def _share(scores: dict[int, float], leader: int) -> float:
         return 0.0
     rival = max((s for n, s in scores.items() if n != leader), default=0.0)
     return mine / (mine + rival)
+
+
+def _spell_loanwords(text: str) -> str:
+    """Hiragana with a long-vowel mark, left over once FAQ words are spotted, that spells a
+    katakana word of the dictionary is that word: voice input writes a loanword the FAQ never
+    uses in hiragana (えらー, すたんぷ, ほーむ), which the analyser misreads (鰓, 廃る)."""
+    if "ー" not in text:
+        return text
+    out = text
+    start = 0
+    while (mark := out.find("ー", start)) != -1:
+        spelt = None
+        for size in range(min(len(out), 2 * _LOANWORD_REACH + 1), _LOANWORD_MIN - 1, -1):
+            for begin in range(max(0, mark - size + 1), min(mark, len(out) - size) + 1):
+                piece = out[begin : begin + size]
+                if all(is_hiragana(c) for c in piece) and is_dictionary_katakana(to_katakana(piece)):
+                    spelt = (begin, begin + size)
+                    break
+            if spelt:
+                break
+        if spelt is None:
+            start = mark + 1
+            continue
+        begin, end = spelt
+        out = out[:begin] + to_katakana(out[begin:end]) + out[end:]
+        start = end
+    return out
 
 
 def _sound_grams(text: str) -> list[str]:

@@ -37,6 +37,14 @@ def to_hiragana(text: str) -> str:
     return text.translate(_KATAKANA_TO_HIRAGANA)
 
 
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
+
+
+def to_katakana(text: str) -> str:
+    """Hiragana to katakana: how a loanword typed in hiragana is written."""
+    return text.translate(_HIRAGANA_TO_KATAKANA)
+
+
 def fold_reading(reading: str) -> str:
     """A reading with small kana made large and long-vowel marks dropped.
 
