@@ -411,3 +411,8 @@ def test_a_long_vowel_mark_stays_with_the_word_before_it():
     entries = (Entry("message", "メッセージが届かない", "設定を確かめてください。", category="c"), Entry("fee", "手数料", "無料です。", category="c"))
     matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
     assert [w.term for w in matcher.read("えらーめっせーじが でる")][:1] == ["エラーメッセージ"]
+
+
+def test_a_number_said_in_kana_is_read_as_the_digits_staff_write(matcher):
+    # The analyser reads じゅうご as 十 and 五; 十五 typed in kanji it already writes as 15.
+    assert [w.term for w in matcher.read("じゅうごさい")][:1] == [w.term for w in matcher.read("15歳")][:1] == ["15"]

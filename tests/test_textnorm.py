@@ -1,4 +1,4 @@
-from bot.engine.textnorm import fold_reading, normalize, to_hiragana
+from bot.engine.textnorm import fold_reading, normalize, to_hiragana, to_katakana
 
 
 def test_half_width_kana_becomes_full_width():
@@ -23,3 +23,7 @@ def test_to_hiragana_converts_katakana_only():
 
 def test_fold_reading_ignores_small_kana_and_long_vowels():
     assert fold_reading("まいなんばーかーど") == fold_reading("マイナンバカード")
+
+
+def test_to_katakana_converts_hiragana_only():
+    assert to_katakana("えらー漢字ABC") == "エラー漢字ABC"

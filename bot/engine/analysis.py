@@ -153,10 +153,21 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
     found: list[Word] = []
     predicate = ""  # the verb or adjective a negation would belong to
     previous = ""
-    for morpheme in _tokenizer().tokenize(text):
+    morphemes = _tokenizer().tokenize(text)
+    numbers = _numbers(morphemes)
+    skip_to = 0
+    for index, morpheme in enumerate(morphemes):
         pos = _major_pos(morpheme.part_of_speech_id())
         if sounds is not None and pos != "補助記号":
             sounds.append(morpheme.reading_form())
+        if index < skip_to:
+            continue
+        if index in numbers:
+            value, skip_to = numbers[index]
+            predicate, previous = "", value
+            if len(value) > 1:
+                found.append(Word(value, (), True))
+            continue
         lemma = morpheme.normalized_form()
         asked_how_much, previous = previous in ("どれ", "どの") and lemma == "くらい", lemma
         if asked_how_much:
@@ -191,6 +202,62 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
                 common = max(common, KANA_GUESS_ZIPF)
         found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids()), common))
     return found
+
+
+_NUMERAL_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERAL_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL_MYRIADS = {"万": 10**4, "億": 10**8}
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_numeral(pos_id: int) -> bool:
+    return _dictionary().pos_of(pos_id)[1] == "数詞"
+
+
+def _numbers(morphemes) -> dict[int, tuple[str, int]]:
+    """Runs of numerals, by where each starts: (its value in digits, where the run ends). The
+    analyser writes 十五 as 15 but reads じゅうご as 十 and 五, and よん as 四: voice input must
+    meet the 15歳 and 4桁 staff write."""
+    runs: dict[int, tuple[str, int]] = {}
+    start = None
+    for index in range(len(morphemes) + 1):
+        numeral = index < len(morphemes) and _is_numeral(morphemes[index].part_of_speech_id())
+        if numeral and start is None:
+            start = index
+        elif not numeral and start is not None:
+            value = numeral_value([morphemes[i].normalized_form() for i in range(start, index)])
+            if value is not None:
+                runs[start] = (value, index)
+            start = None
+    return runs
+
+
+def numeral_value(forms: list[str]) -> str | None:
+    """The digits of a number written in numerals and digits, or None when it is not one.
+
+    >>> numeral_value(["七", "十", "五"]), numeral_value(["3", "万"]), numeral_value(["数"])
+    ('75', '30000', None)
+    """
+    if len(forms) == 1 and forms[0].isdigit():
+        return forms[0]  # as written: 0120 keeps its zero
+    total = section = 0
+    digit: int | None = None
+    for form in forms:
+        if form.isdigit():
+            digit = (digit or 0) * 10 ** len(form) + int(form)
+            continue
+        for char in form:
+            if char in _NUMERAL_DIGITS:
+                digit = (digit or 0) * 10 + _NUMERAL_DIGITS[char]
+            elif char in _NUMERAL_UNITS:
+                section += (1 if digit is None else digit) * _NUMERAL_UNITS[char]
+                digit = None
+            elif char in _NUMERAL_MYRIADS:
+                total += (section + (digit or 0) or 1) * _NUMERAL_MYRIADS[char]
+                section, digit = 0, None
+            else:
+                return None
+    return str(total + section + (digit or 0))
 
 
 @functools.lru_cache(maxsize=4096)
