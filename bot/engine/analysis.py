@@ -154,20 +154,27 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
     predicate = ""  # the verb or adjective a negation would belong to
     previous = ""
     morphemes = _tokenizer().tokenize(text)
-    numbers = _numbers(morphemes)
+    numerals = _numeral_pos_ids()
     skip_to = 0
     for index, morpheme in enumerate(morphemes):
-        pos = _major_pos(morpheme.part_of_speech_id())
+        pos_id = morpheme.part_of_speech_id()
+        pos = _major_pos(pos_id)
         if sounds is not None and pos != "補助記号":
             sounds.append(morpheme.reading_form())
         if index < skip_to:
             continue
-        if index in numbers:
-            value, skip_to = numbers[index]
-            predicate, previous = "", value
-            if len(value) > 1:
-                found.append(Word(value, (), True))
-            continue
+        if pos_id in numerals:
+            # The analyser writes 十五 as 15 but reads じゅうご as 十 and 五, and よん as 四:
+            # voice input must meet the 15歳 and 4桁 staff write.
+            end = index + 1
+            while end < len(morphemes) and morphemes[end].part_of_speech_id() in numerals:
+                end += 1
+            value = numeral_value([morphemes[i].normalized_form() for i in range(index, end)])
+            if value is not None:
+                skip_to, predicate, previous = end, "", value
+                if len(value) > 1:
+                    found.append(Word(value, (), True))
+                continue
         lemma = morpheme.normalized_form()
         asked_how_much, previous = previous in ("どれ", "どの") and lemma == "くらい", lemma
         if asked_how_much:
@@ -209,27 +216,16 @@ _NUMERAL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL_MYRIADS = {"万": 10**4, "億": 10**8}
 
 
-@functools.lru_cache(maxsize=4096)
-def _is_numeral(pos_id: int) -> bool:
-    return _dictionary().pos_of(pos_id)[1] == "数詞"
-
-
-def _numbers(morphemes) -> dict[int, tuple[str, int]]:
-    """Runs of numerals, by where each starts: (its value in digits, where the run ends). The
-    analyser writes 十五 as 15 but reads じゅうご as 十 and 五, and よん as 四: voice input must
-    meet the 15歳 and 4桁 staff write."""
-    runs: dict[int, tuple[str, int]] = {}
-    start = None
-    for index in range(len(morphemes) + 1):
-        numeral = index < len(morphemes) and _is_numeral(morphemes[index].part_of_speech_id())
-        if numeral and start is None:
-            start = index
-        elif not numeral and start is not None:
-            value = numeral_value([morphemes[i].normalized_form() for i in range(start, index)])
-            if value is not None:
-                runs[start] = (value, index)
-            start = None
-    return runs
+@functools.lru_cache(maxsize=1)
+def _numeral_pos_ids() -> frozenset[int]:
+    """The parts of speech of numerals (名詞・数詞) in the dictionary."""
+    found = set()
+    pos_id = 0
+    while (pos := _dictionary().pos_of(pos_id)) is not None:
+        if pos[1] == "数詞":
+            found.add(pos_id)
+        pos_id += 1
+    return frozenset(found)
 
 
 def numeral_value(forms: list[str]) -> str | None:
