@@ -422,3 +422,10 @@ def test_another_counters_compound_names_another_topic_though_the_faq_writes_a_p
     # kaede writes カード everywhere; 在留カード is the immigration office's card.
     match = Matcher(load_faq(KAEDE_FAQ)).match("在留カードをなくしました")
     assert match.status == "none" and "never uses" in match.rule
+
+
+def test_a_compound_of_everyday_pieces_is_not_respelt_by_its_sound():
+    # じちかい is one kana from the FAQ's ちかい, but 自治会 is 自治 + 会, no misspelling.
+    entries = (Entry("near", "近い会場はどこ", "公民館です。", category="c"), Entry("fee", "手数料", "無料です。", category="c"))
+    matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+    assert "自治会" in [w.term for w in matcher.read("自治会で集まりたい")]

@@ -499,7 +499,8 @@ class Matcher:
         synonym = next((self._term_by_group[g] for g in word.groups if g in self._term_by_group), None)
         if synonym is not None:
             return Word(synonym, (), word.noun)
-        if zipf(word.term) >= _CORRECTABLE_BELOW_ZIPF:
+        if max(zipf(word.term), word.common) >= _CORRECTABLE_BELOW_ZIPF:
+            # (``common`` judges a compound the table lacks by its pieces: 自治会 is no misspelt 近い.)
             # An everyday word is what the resident meant (取る is not a misspelt 撮る).
             return word
         term = _remembered(self._corrections, word.term, self._sounds_like)
