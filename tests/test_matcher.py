@@ -429,3 +429,9 @@ def test_a_compound_of_everyday_pieces_is_not_respelt_by_its_sound():
     entries = (Entry("near", "近い会場はどこ", "公民館です。", category="c"), Entry("fee", "手数料", "無料です。", category="c"))
     matcher = Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
     assert "自治会" in [w.term for w in matcher.read("自治会で集まりたい")]
+
+
+def test_a_town_name_in_kana_is_read_as_the_faq_writes_it():
+    # Spotted alone, the みなと of みなと市役所 became 港 and the name fell apart (港市 → 講師).
+    matcher = Matcher(load_faq(Path(__file__).parent / "data" / "minato" / "faq"))
+    assert [w.term for w in matcher.read("みなと市役所に行きたい")] == [w.term for w in matcher.analyse("みなと市役所")]

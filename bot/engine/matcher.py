@@ -456,11 +456,12 @@ class Matcher:
             j = i
             while j < len(text) and is_hiragana(text[j]):
                 j += 1
-            out.append(_spell_loanwords(self._spot_run(text[i:j])))
+            out.append(_spell_loanwords(self._spot_run(text[i:j], glued=j < len(text) and has_kanji(text[j]))))
             i = j
         return "".join(out)
 
-    def _spot_run(self, run: str) -> str:
+    def _spot_run(self, run: str, glued: bool = False) -> str:
+        """``glued``: the run is written against a kanji (みなと市, さくら町)."""
         if len(run) < _SPOT_MIN:
             return run
         out: list[str] = []
@@ -484,7 +485,10 @@ class Matcher:
                 if any(a < i < b and b - a >= _SPOT_INSIDE_FROM for a, b in layout.words):
                     continue
                 if not any(a <= i and end <= b for a, b in layout.grammar):
-                    out.append(term)
+                    # Kana written against a kanji that the analyser already reads as this word
+                    # is part of a name as staff write it: respelt, みなと市 became 港市 (講師).
+                    keep = glued and end == len(run) and [w.term for w in self.analyse(run[i:end])] == [term]
+                    out.append(run[i:end] if keep else term)
                     i = end
                     break
             else:
