@@ -759,7 +759,8 @@ class Matcher:
     def _names_another_topic(self, read: list[Word], number: int) -> bool:
         """「ペットが死んだときの手続き」「税務署の電話番号」: a short question whose heaviest
         noun is one this FAQ never uses (nor any part of it: オンライン申請 is the FAQ's), or
-        another counter's word even when the FAQ writes a part of it (在留カード's カード), while
+        another counter's word even when the FAQ writes a part of it (在留カード's カード), or
+        another kind of a thing the FAQ knows (キャッシュカード), while
         the best entry holds only lighter words (手続き, 電話番号), asks about something the FAQ
         does not cover."""
         if len(read) > _SHORT_QUESTION:
@@ -771,9 +772,14 @@ class Matcher:
             credit = min(1.0, self._word_credit(word).get(number, 0.0))
             if credit >= _HELD_CREDIT:
                 held = max(held, weight * credit)
-            elif word.noun and (self._is_foreign(word.term) or not self._uses(word)):
+            elif word.noun and (self._is_foreign(word.term) or not self._uses(word) or self._another_kind(word)):
                 missing = max(missing, weight)
         return missing > held
+
+    def _another_kind(self, word: Word) -> bool:
+        """キャッシュカード: a compound this FAQ never writes whose last part it
+        knows (カード) while another part it does not: another kind of the thing the FAQ is about."""
+        return not self._known(word.term) and bool(word.parts) and self._known(word.parts[-1]) and not all(self._known(p) for p in word.parts)
 
     def explain(self, text: str, limit: int = MAX_CANDIDATES) -> Explanation:
         """Why :meth:`match` decides as it does: the words read, their weights, the top
