@@ -435,3 +435,9 @@ def test_a_town_name_in_kana_is_read_as_the_faq_writes_it():
     # Spotted alone, the みなと of みなと市役所 became 港 and the name fell apart (港市 → 講師).
     matcher = Matcher(load_faq(Path(__file__).parent / "data" / "minato" / "faq"))
     assert [w.term for w in matcher.read("みなと市役所に行きたい")] == [w.term for w in matcher.analyse("みなと市役所")]
+
+
+def test_another_kind_of_a_thing_the_faq_knows_names_another_topic():
+    # kaede knows カード but never キャッシュ: a bank card is not the My Number card.
+    match = Matcher(load_faq(KAEDE_FAQ)).match("キャッシュカードをなくしました")
+    assert match.status == "none" and "never uses" in match.rule
