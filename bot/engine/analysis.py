@@ -296,7 +296,7 @@ def kana_layout(text: str) -> KanaLayout:
 
 def reading(text: str) -> str:
     """The whole text's reading in hiragana: how it sounds, whatever script it was typed in."""
-    return to_hiragana("".join(m.reading_form() for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] != "補助記号"))
+    return to_hiragana("".join(m.reading_form() for m in _tokenizer().tokenize(text) if _major_pos(m.part_of_speech_id()) != "補助記号"))
 
 
 def content_word_count(text: str) -> int:
@@ -307,4 +307,4 @@ def content_word_count(text: str) -> int:
 
 def all_lemmas(text: str) -> tuple[str, ...]:
     """Every word's dictionary form, function words included, punctuation left out."""
-    return tuple(m.normalized_form() for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] not in ("補助記号", "空白"))
+    return tuple(m.normalized_form() for m in _tokenizer().tokenize(text) if _major_pos(m.part_of_speech_id()) not in ("補助記号", "空白"))

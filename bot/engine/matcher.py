@@ -246,6 +246,9 @@ _TIE_RANGE = 30.0
 _TIE_CANDIDATES = 6
 _TIE_MIN = 50.0
 _SOUND_GRAM = 3
+# Two cuts of a message: into sentences scored one by one, also after a sentence-final particle
+# and a comma (…ですね、…); and into sentences with their end marks, which tell whether a
+# sentence asks (？), for reading the asking ones in front.
 _SENTENCE_END = re.compile(r"[。！？!?\n]+|(?<=[ねよわ])[、,]")
 _SENTENCE_WITH_END = re.compile(r"([^。！？!?\n]+)([。！？!?\n]*)")
 _ASKS = re.compile(r"[?？]|か[。\s]*$|(ください|下さい|たい|たいです|の)[。\s]*$|教えて|でしょうか|ますか|ませんか")
@@ -357,6 +360,11 @@ class Matcher:
     def analyse(self, text: str, rarity: bool = False) -> list[Word]:
         return self.lexicon.fold(words(text, self.lexicon.keep, rarity))
 
+    def _analyse_with_reading(self, text: str) -> tuple[list[Word], str]:
+        """:meth:`analyse` and the reading of the same text, from one pass of the analyser."""
+        found, sound = words_and_reading(text, self.lexicon.keep)
+        return self.lexicon.fold(found), sound
+
     def _analyse_answers(self, entries: list[Entry]) -> list[list[Word]]:
         """The answers' words, read in two threads for a large FAQ: the analyser releases the
         GIL, so a second core shortens the load (LocalgovFAQ: about a third)."""
@@ -372,8 +380,7 @@ class Matcher:
         sounds: list[str] = []
         asked = 1 + len(entry.alternates)
         for n, text in enumerate((entry.question, *entry.alternates, entry.label, *entry.keywords)):
-            found, sound = words_and_reading(normalize(text), self.lexicon.keep)
-            phrasing = self.lexicon.fold(found)
+            phrasing, sound = self._analyse_with_reading(normalize(text))
             sounds.extend(_grams(sound))
             question_words.extend(phrasing)
             if n >= asked:
