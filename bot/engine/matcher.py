@@ -511,8 +511,8 @@ class Matcher:
         if synonym is not None:
             return Word(synonym, (), word.noun)
         if max(zipf(word.term), word.common) >= _CORRECTABLE_BELOW_ZIPF:
-            # (``common`` judges a compound the table lacks by its pieces: 自治会 is no misspelt 近い.)
-            # An everyday word is what the resident meant (取る is not a misspelt 撮る).
+            # An everyday word is what the resident meant (取る is not a misspelt 撮る); ``common``
+            # judges a compound the table lacks by its pieces (自治会 is no misspelt 近い).
             return word
         term = _remembered(self._corrections, word.term, self._sounds_like)
         return Word(term, (), word.noun) if term else word
@@ -960,11 +960,10 @@ class Calibration:
         if not ranked:
             return "none: no entry shares a word with the question"
         _, top, covered = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        lead = top - runner_up
+        lead = _lead(ranked)
         confidence = top + self.lead_weight * lead
         margin = self._margin(distinct_words)
-        if top >= self.answer_threshold and lead >= margin and covered >= self.answer_coverage and confidence >= self.confidence:
+        if self.may_agree(ranked, distinct_words) and confidence >= self.confidence:
             return (
                 f"answer: score {top:.1f} ≥ {self.answer_threshold}, lead {lead:.1f} ≥ {margin:.1f}, "
                 f"coverage {covered:.1f} ≥ {self.answer_coverage}, score + {self.lead_weight} × lead = {confidence:.1f} ≥ {self.confidence}"
@@ -977,13 +976,12 @@ class Calibration:
         return self.answer_margin + _MARGIN_PER_WORD * max(0, distinct_words - _FEW_WORDS)
 
     def may_agree(self, ranked: list[tuple[int, float, float]], distinct_words: int = 0) -> bool:
-        """Whether a leader that is not confident enough by its score may still be answered
-        when the other readings agree (:meth:`agreed`): it must pass every other bound."""
+        """Whether the leader passes every answer bound but the confidence: the answer rule
+        asks the confidence too, the agreement rule (:meth:`agreed`) asks the other readings."""
         if not ranked:
             return False
         _, top, covered = ranked[0]
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        return top >= self.answer_threshold and top - runner_up >= self._margin(distinct_words) and covered >= self.answer_coverage
+        return top >= self.answer_threshold and _lead(ranked) >= self._margin(distinct_words) and covered >= self.answer_coverage
 
     def agreed(self, ranked: list[tuple[int, float, float]], relevance_share: float, sound_share: float) -> str | None:
         """The answer rule when BM25 alone and the sound alone both prefer the leader clearly
@@ -1055,6 +1053,11 @@ def _relevance_after_head(ranked: list[tuple[int, float, float]], relevance: dic
     return head + sorted(ranked[_RELEVANCE_AFTER:], key=lambda item: (-relevance.get(item[0], 0.0), -item[1], item[0]))
 
 
+def _lead(ranked: list[tuple[int, float, float]]) -> float:
+    """How far the leader's score is ahead of the second's (of nothing, when it is alone)."""
+    return ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0)
+
+
 def _share(scores: dict[int, float], leader: int) -> float:
     """The leader's part of what it and its nearest rival score: 1 when nothing else scores,
     0.5 when the rival scores as much, 0 when the leader scores nothing."""
@@ -1074,15 +1077,13 @@ def _spell_loanwords(text: str) -> str:
     out = text
     start = 0
     while (mark := out.find("ー", start)) != -1:
-        spelt = None
-        for size in range(min(len(out), 2 * _LOANWORD_REACH + 1), _LOANWORD_MIN - 1, -1):
-            for begin in range(max(0, mark - size + 1), min(mark, len(out) - size) + 1):
-                piece = out[begin : begin + size]
-                if all(is_hiragana(c) for c in piece) and is_dictionary_katakana(to_katakana(piece)):
-                    spelt = (begin, begin + size)
-                    break
-            if spelt:
-                break
+        # The longest piece around the mark that spells a dictionary word.
+        pieces = (
+            (begin, begin + size)
+            for size in range(min(len(out), 2 * _LOANWORD_REACH + 1), _LOANWORD_MIN - 1, -1)
+            for begin in range(max(0, mark - size + 1), min(mark, len(out) - size) + 1)
+        )
+        spelt = next(((b, e) for b, e in pieces if all(is_hiragana(c) for c in out[b:e]) and is_dictionary_katakana(to_katakana(out[b:e]))), None)
         if spelt is None:
             start = mark + 1
             continue
