@@ -221,6 +221,10 @@ def test_a_negated_verb_is_read_as_trouble(matcher):
     assert [w.term for w in matcher.read("マイナ保険証が使えなかった")][-1] == "(ない)"
 
 
+def test_a_verb_negated_after_te_iru_is_read_as_negated(matcher):
+    assert [w.term for w in matcher.read("スマホを持っていなくても")][-1] == "(ない)"
+
+
 def test_not_knowing_is_not_trouble(matcher):
     assert "(ない)" not in [w.term for w in matcher.read("使い方がわからない")]
 
