@@ -43,6 +43,22 @@ def test_misspelt_word_is_corrected_by_its_sound(matcher):
     assert answer_id(matcher, "コンビニで住民表がほしい") == "online-convenience"
 
 
+def test_a_missed_dakuten_that_splits_a_word_is_mended(matcher):
+    assert "マイナンバーカード" in [w.term for w in matcher.read("マイナンバーカートをなくした")]
+
+
+def test_a_missed_dakuten_in_one_word_is_mended(matcher):
+    assert "マイナポータル" in [w.term for w in matcher.read("マイナホータルに入れない")]
+
+
+def test_receiving_a_thing_is_read_as_receiving(matcher):
+    assert "受け取り" in [w.term for w in matcher.read("カードをもらいに行きたい")]
+
+
+def test_asking_a_favour_is_not_receiving(matcher):
+    assert "受け取り" not in [w.term for w in matcher.read("使い方を教えてもらいたい")]
+
+
 def test_dialect_ending(matcher):
     assert answer_id(matcher, "マイナカード落としてしもうた") == "mynumber-lost"
 

@@ -57,6 +57,8 @@ _NOT_TROUBLE = (STOP_WORDS - {"出来る", "できる"}) | {"要る", "構う"}
 # 90.0 → 91.7%; hinode 55.4 → 55.0% right, wrong 2.1 → 1.7%; minato 60.0 → 60.4%; the shipped
 # FAQ 93.2 → 92.9% (ガラケーしかない no longer meets スマホを持っていなくても in full).
 _TE = frozenset({"て", "で"})
+# 「カードをもらう」 is receiving it; 「教えてもらう」 is only asking a favour.
+_MAIN_VERB_ONLY = frozenset({"貰う"})
 # 「どれくらい」「どのぐらい」 ask how long (or how much): the question words that tell 「申請の
 # 期間」 from 「申請の方法」, which are otherwise made of the same words.
 HOW_LONG = "(どれくらい)"
@@ -181,7 +183,8 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
                     found.append(Word(value, (), True))
                 continue
         lemma = morpheme.normalized_form()
-        continues_verb = previous in _TE and lemma == "居る"
+        after_te = previous in _TE
+        continues_verb = after_te and lemma == "居る"
         asked_how_much, previous = previous in ("どれ", "どの") and lemma == "くらい", lemma
         if asked_how_much:
             found.append(Word(HOW_LONG))
@@ -200,7 +203,7 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
         surface = morpheme.surface()
         if pos == "名詞" and _ASCII_WORD.match(surface):
             lemma = surface
-        if not _keeps(surface, lemma, pos, keep):
+        if not (_keeps(surface, lemma, pos, keep) or (lemma in _MAIN_VERB_ONLY and not after_te)):
             continue
         parts: tuple[str, ...] = ()
         split = morpheme.split(SplitMode.A) if pos == "名詞" and len(surface) >= 3 else ()

@@ -34,7 +34,7 @@ from .analysis import HOW_LONG, KanaLayout, Word, is_dictionary_katakana, kana_l
 from .frequency import UNLISTED_ZIPF, zipf
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
-from .textnorm import fold_reading, has_kanji, is_hiragana, normalize, to_hiragana, to_katakana
+from .textnorm import fold_reading, has_kanji, is_hiragana, normalize, to_hiragana, to_katakana, unvoiced
 
 # ---- Every tuning constant of the matcher, with the reason for its value -----------------
 # Figures quoted are from `python bench/evaluate.py` (shipped FAQ + dev set; the shipped FAQ
@@ -152,6 +152,8 @@ _SPOT_MAX = 14
 # unspaced voice input are often fragments: the analyser cuts にろぐいん as にろ・ぐいん, so 2 would
 # lose ログイン; 3 and 4 measure alike. tests/data/hinode right 40.8 → 41.7%; the rest unchanged.)
 _SPOT_INSIDE_FROM = 4
+# Shorter sounds without their dakuten name too many words (かき: 柿, 鍵, 火気); コンヒニ is 4.
+_UNVOICED_MIN = 4
 # Hiragana with a long-vowel mark that no FAQ word sounds like is tried as katakana, in pieces
 # of 3 or more kana around the mark, up to 8 kana either side (ちゃーじ, えらーめっせーじ).
 _LOANWORD_MIN = 3
@@ -440,6 +442,13 @@ class Matcher:
             if len(sound) >= _SPOT_MIN and not all(is_hiragana(c) for c in term):
                 self._noun_by_reading.setdefault(sound, term)
         self._readings = list(self._term_by_reading)
+        # The same nouns by their sound without dakuten, where that still names one noun.
+        by_unvoiced: dict[str, str | None] = {}
+        for sound, term in self._noun_by_reading.items():
+            if len(sound) >= _UNVOICED_MIN:
+                key = unvoiced(sound)
+                by_unvoiced[key] = term if by_unvoiced.get(key, term) == term else None
+        self._noun_by_unvoiced = {key: term for key, term in by_unvoiced.items() if term is not None}
         # Sudachi's synonym groups of the FAQ's words: a resident's word the FAQ never uses
         # stands for the FAQ's word of the same group (費用 for 手数料, ケータイ for 携帯電話).
         self._term_by_group: dict[int, str] = {}
@@ -519,7 +528,7 @@ class Matcher:
 
     def _sounds_like(self, term: str) -> str | None:
         sound = fold_reading(reading(term))
-        found = self._term_by_reading.get(sound)
+        found = self._term_by_reading.get(sound) or self._noun_by_unvoiced.get(unvoiced(sound))
         if found is None and len(sound) >= 4 and self._readings:
             best = process.extractOne(sound, self._readings, scorer=fuzz.ratio, score_cutoff=84)
             if best is not None:
@@ -557,9 +566,11 @@ class Matcher:
         return out
 
     def _sounds_exactly_like(self, written: str) -> str | None:
-        if not has_kanji(written):
-            return None
-        term = self._noun_by_reading.get(fold_reading(reading(written)))
+        sound = fold_reading(reading(written))
+        term = self._noun_by_reading.get(sound) if has_kanji(written) else None
+        if term is None:
+            # A missed dakuten splits a word into everyday ones: マイナンバー + カート.
+            term = self._noun_by_unvoiced.get(unvoiced(sound))
         return None if term == written else term
 
     # -- scoring --------------------------------------------------------------------------

@@ -54,6 +54,19 @@ def fold_reading(reading: str) -> str:
     return to_hiragana(reading).translate(_SMALL_TO_LARGE).replace("ー", "")
 
 
+_VOICED_TO_PLAIN = str.maketrans("がぎぐげござじずぜぞだぢづでどばびぶべぼぱぴぷぺぽゔ", "かきくけこさしすせそたちつてとはひふへほはひふへほう")
+
+
+def unvoiced(reading: str) -> str:
+    """A hiragana reading with its dakuten and handakuten dropped: on a phone's flick keyboard
+    ゛ is a key of its own, and the commonest slip is to miss it (マイナンバーカート).
+
+    >>> unvoiced("まいなんばーかーど")
+    'まいなんはーかーと'
+    """
+    return reading.translate(_VOICED_TO_PLAIN)
+
+
 def is_hiragana(char: str) -> bool:
     return "\u3041" <= char <= "\u309f" or char == "ー"
 
