@@ -25,7 +25,7 @@ _CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞", "接頭�
 # can never use.
 STOP_WORDS = frozenset(
     """
-    為る 有る ある 居る いる 成る なる 出来る できる 無い ない 良い いい よい 言う 思う 知る
+    為る 有る ある 居る いる おる 成る なる 出来る できる 無い ない 良い いい よい 言う 思う 知る
     教える 下さる くださる 願う お願い 頂く いただく 貰う もらう 呉れる くれる 仕舞う しまう ちゃう
     済む すむ 御座る 致す いたす 申す 聞く 尋ねる 伺う 分かる わかる 見る みる 行く くる 来る 置く
     良う よう 様 さま さん 方 かた 事 こと 物 もの 所 ところ 時 とき 為 ため 筈 はず 訳 わけ 積もり
@@ -184,7 +184,7 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
                 continue
         lemma = morpheme.normalized_form()
         after_te = previous in _TE
-        continues_verb = after_te and lemma == "居る"
+        continues_verb = after_te and lemma in ("居る", "おる")
         asked_how_much, previous = previous in ("どれ", "どの") and lemma == "くらい", lemma
         if asked_how_much:
             found.append(Word(HOW_LONG))
