@@ -51,6 +51,22 @@ def test_a_missed_dakuten_in_one_word_is_mended(matcher):
     assert "マイナポータル" in [w.term for w in matcher.read("マイナホータルに入れない")]
 
 
+def test_a_kanji_that_looks_like_katakana_is_read_as_the_katakana(matcher):
+    assert answer_id(matcher, "コンビ二で住民票がほしい") == "online-convenience"  # 二, the numeral
+
+
+def test_a_lookalike_mended_mid_word(matcher):
+    assert "マイナンバーカード" in [w.term for w in matcher.read("マイナンバ一カードをなくした")]
+
+
+def test_a_numeral_beside_a_loanword_stays_a_numeral(matcher):
+    assert [w.term for w in matcher.read("スマホ二台のとき")] == [w.term for w in matcher.read("スマホ2台のとき")]
+
+
+def test_a_long_loanword_one_letter_off_is_the_faq_word(matcher):
+    assert "マイナポータル" in [w.term for w in matcher.read("マイナポータブルで何ができる")]
+
+
 def test_receiving_a_thing_is_read_as_receiving(matcher):
     assert "受け取り" in [w.term for w in matcher.read("カードをもらいに行きたい")]
 

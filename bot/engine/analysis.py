@@ -106,6 +106,44 @@ def _major_pos(pos_id: int) -> str:
     return _dictionary().pos_of(pos_id)[0]
 
 
+# Kanji and hiragana that look like katakana, as a hurried thumb or a handwriting keyboard picks
+# them: コンビ二 (the numeral 二), 力ード (力), マイナンバ一 (一 for ー), ぺージ (hiragana ぺ). Not
+# へ or り: as particle and ending (スマホへ, よりアスベスト) they sit beside katakana every day.
+_LOOKALIKE_KATAKANA = {"二": "ニ", "口": "ロ", "力": "カ", "工": "エ", "夕": "タ", "卜": "ト", "八": "ハ", "一": "ー",
+                       "べ": "ベ", "ぺ": "ペ"}
+_LOOKALIKE_BY_KATAKANA = re.compile(r"(?<=[ァ-ヺー])[二口力工夕卜八一べぺ]|[二口力工夕卜八一べぺ](?=[ァ-ヺー])")
+_KATAKANA = re.compile(r"[ァ-ヺー]")
+# A mended character must sit inside a dictionary word of at least this many characters, or
+# スマホ二台 and メールへ would become words nobody wrote.
+_LOOKALIKE_WORD_MIN = 3
+
+
+def mend_lookalikes(text: str) -> str:
+    """``text`` with a lookalike next to katakana written as the katakana it stands for, where
+    that makes a dictionary word; a numeral or particle that only sits beside a loanword stays.
+
+    >>> mend_lookalikes("コンビ二で住民票")
+    'コンビニで住民票'
+    >>> mend_lookalikes("スマホ二台とカード一つ")
+    'スマホ二台とカード一つ'
+    """
+    for found in list(_LOOKALIKE_BY_KATAKANA.finditer(text)):
+        at = found.start()
+        mended = text[:at] + _LOOKALIKE_KATAKANA[text[at]] + text[at + 1:]
+        start = at
+        while start > 0 and _KATAKANA.match(mended[start - 1]):
+            start -= 1
+        end = at + 1
+        while end < len(mended) and _KATAKANA.match(mended[end]):
+            end += 1
+        for morpheme in _tokenizer().tokenize(mended[start:end]):
+            if morpheme.begin() <= at - start < morpheme.end():
+                if not morpheme.is_oov() and morpheme.end() - morpheme.begin() >= _LOOKALIKE_WORD_MIN:
+                    text = mended
+                break
+    return text
+
+
 def _keeps(surface: str, lemma: str, pos: str, keep: frozenset[str]) -> bool:
     if lemma in keep:
         return True

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from ..content.faq import Entry, Faq
-from .analysis import HOW_LONG, KanaLayout, Word, is_dictionary_katakana, kana_layout, reading, words, words_and_reading
+from .analysis import HOW_LONG, KanaLayout, Word, is_dictionary_katakana, kana_layout, mend_lookalikes, reading, words, words_and_reading
 from .frequency import UNLISTED_ZIPF, zipf
 from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
 from .smalltalk import smalltalk_kind
@@ -161,6 +162,9 @@ _LOANWORD_REACH = 8
 # Only a word rare in Japanese at large (Zipf below 3, about once per million words) may be a
 # misspelling of an FAQ word: 取る (4.7) is never respelt as 撮る.
 _CORRECTABLE_BELOW_ZIPF = 3.0
+# Katakana words this long are seldom one letter from another real word (マイナポータル,
+# スマートフォン); shorter ones are (カード, ガード).
+_LONG_LOANWORD = re.compile(r"[ァ-ヺー]{6,}")
 # Caches of what residents' unknown words mean; cleared when full, words are endless.
 _CORRECTIONS_KEPT = 20000
 
@@ -449,6 +453,8 @@ class Matcher:
                 key = unvoiced(sound)
                 by_unvoiced[key] = term if by_unvoiced.get(key, term) == term else None
         self._noun_by_unvoiced = {key: term for key, term in by_unvoiced.items() if term is not None}
+        self._long_loanwords = sorted({t for t in self._noun_by_reading.values() if _LONG_LOANWORD.fullmatch(t)})
+        self._mended_loanwords: dict[str, str | None] = {}
         # Sudachi's synonym groups of the FAQ's words: a resident's word the FAQ never uses
         # stands for the FAQ's word of the same group (費用 for 手数料, ケータイ for 携帯電話).
         self._term_by_group: dict[int, str] = {}
@@ -535,8 +541,24 @@ class Matcher:
                 found = self._term_by_reading[best[0]]
         return found
 
+    def _mend_loanwords(self, text: str) -> str:
+        """A long katakana word one letter away from exactly one of the FAQ's own is that word
+        mistyped (マイナポータブル for マイナポータル): the analyser cuts it into everyday words
+        (マイナ, ポータブル) that no sound check of single words can put back."""
+        for run in set(_LONG_LOANWORD.findall(text)):
+            term = _remembered(self._mended_loanwords, run, self._loanword_one_letter_from)
+            if term is not None:
+                text = text.replace(run, term)
+        return text
+
+    def _loanword_one_letter_from(self, run: str) -> str | None:
+        if any(term in run for term in self._long_loanwords):
+            return None
+        near = process.extract(run, self._long_loanwords, scorer=Levenshtein.distance, score_cutoff=1, limit=2)
+        return near[0][0] if len(near) == 1 else None
+
     def read_question(self, text: str) -> list[Word]:
-        spotted = self._spot_kana(text)
+        spotted = self._spot_kana(self._mend_loanwords(text))
         return self._join_homophones([self._correct(w) for w in self.analyse(spotted, rarity=True)], spotted)
 
     def _join_homophones(self, read: list[Word], text: str) -> list[Word]:
@@ -689,7 +711,7 @@ class Matcher:
 
     def _prepared(self, text: str) -> str:
         typed = text
-        text = normalize(text)[:MAX_QUERY_CHARS]
+        text = mend_lookalikes(normalize(text)[:MAX_QUERY_CHARS])
         if _HALF_WIDTH_KANA.search(typed) and not _KANJI_OR_HIRAGANA.search(text):
             # An old phone's half-width katakana spells every word, verbs too: read it as kana.
             text = to_hiragana(text)
