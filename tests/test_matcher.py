@@ -234,7 +234,7 @@ def test_a_short_question_the_faq_holds_is_answered():
 
 
 def test_a_question_of_only_a_kind_word_offers_choices(matcher):
-    match = matcher.match("何曜日？")
+    match = matcher.match("いくら？")
     assert match.status == "choices" and "only a kind of answer" in match.rule
 
 

@@ -107,7 +107,7 @@ BARS = [
     ("sparse_report", "in", "right", 0.59), ("sparse_report", "in", "wrong", 0.04), ("sparse_report", "out", "refused", 0.87),
     ("kaede_report", "in", "right", 0.56), ("kaede_report", "in", "wrong", 0.04), ("kaede_report", "out", "refused", 0.86),
     ("hinode_report", "in", "right", 0.40), ("hinode_report", "in", "wrong", 0.04), ("hinode_report", "out", "refused", 0.90),
-    ("minato_report", "in", "right", 0.47), ("minato_report", "in", "wrong", 0.04), ("minato_report", "out", "refused", 0.88),
+    ("minato_report", "in", "right", 0.47), ("minato_report", "in", "wrong", 0.04), ("minato_report", "out", "refused", 0.87),
     ("long_report", "in", "right", 0.24), ("long_report", "in", "wrong", 0.04), ("long_report", "out", "refused", 0.95),
 ]
 
