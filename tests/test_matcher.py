@@ -233,6 +233,24 @@ def test_a_short_question_the_faq_holds_is_answered():
     assert answer_id(_sparse_town(), "家族が死んだときの手続き") == "death"
 
 
+def _allowance_town() -> Matcher:
+    entries = (
+        Entry("allowance", "児童手当の申請はオンラインでできますか", "できます。", category="c"),
+        Entry("tax", "医療費を自動で入力できますか", "できます。", category="c"),
+        Entry("animal", "道路で動物の死骸を見つけたら", "環境課へ連絡してください。", category="c"),
+        Entry("moving", "市外へ引っ越すときの手続きは", "転出届を出してください。", category="c"),
+    )
+    return Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
+
+
+def test_faq_words_side_by_side_that_sound_like_a_long_faq_word_are_that_word():
+    assert "児童手当" in [w.term for w in _allowance_town().read("自動手当の申請")]  # じどう: the wrong kanji
+
+
+def test_faq_words_side_by_side_that_sound_like_a_short_faq_word_are_left_as_typed():
+    assert "死骸" not in [w.term for w in _allowance_town().read("市外に引っ越します")]  # しがい, as typed
+
+
 def test_a_question_of_only_a_kind_word_offers_choices(matcher):
     match = matcher.match("いくら？")
     assert match.status == "choices" and "only a kind of answer" in match.rule

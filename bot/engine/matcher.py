@@ -165,6 +165,8 @@ _CORRECTABLE_BELOW_ZIPF = 3.0
 # Katakana words this long are seldom one letter from another real word (マイナポータル,
 # スマートフォン); shorter ones are (カード, ガード).
 _LONG_LOANWORD = re.compile(r"[ァ-ヺー]{6,}")
+# Kana of a word that FAQ words written side by side may be joined into (じどうてあて).
+_KNOWN_JOIN_MIN = 5
 # Caches of what residents' unknown words mean; cleared when full, words are endless.
 _CORRECTIONS_KEPT = 20000
 
@@ -566,18 +568,22 @@ class Matcher:
         this FAQ's readings know (its nouns, the lexicon's words) are that word, when the FAQ
         lacks one of them: the wrong kanji of the right sound that word conversion offers
         (確定深刻 → 確定申告, 印艦 → 印鑑, 証名書 → 証明書). Each word alone is an everyday word,
-        so the sound check of single words does not touch it."""
+        so the sound check of single words does not touch it. Words the FAQ itself uses are
+        joined only into a long word (自動手当 → 児童手当): short ones share their sound with
+        real words (市立 and 私立, 市外 and 死骸)."""
         out: list[Word] = []
         i = 0
         while i < len(read):
             for size in (4, 3, 2):
                 run = read[i : i + size]
-                if len(run) < size or all(self._uses(w) for w in run):
+                if len(run) < size:
                     continue
                 written = "".join(w.term for w in run)
                 if written not in text:
                     continue  # not side by side in the message (確定したけど深刻), or not as written (negations, stems)
                 term = _remembered(self._joined, written, self._sounds_exactly_like)
+                if term is not None and all(self._uses(w) for w in run) and len(fold_reading(reading(term))) < _KNOWN_JOIN_MIN:
+                    term = None
                 if term is not None:
                     out.append(Word(term, (), True))
                     i += size
