@@ -6,7 +6,7 @@ import pytest
 
 from bot.content.faq import Category, Entry, Faq, Settings
 from bot.content.loader import load_faq
-from bot.engine.analysis import KANA_GUESS_ZIPF
+from bot.engine.analysis import HOW_LONG, KANA_GUESS_ZIPF
 from bot.engine.frequency import UNLISTED_ZIPF, zipf
 from bot.engine.matcher import AGREEMENT_SHARE, Calibration, Matcher
 
@@ -65,6 +65,14 @@ def test_a_numeral_beside_a_loanword_stays_a_numeral(matcher):
 
 def test_a_long_loanword_one_letter_off_is_the_faq_word(matcher):
     assert "マイナポータル" in [w.term for w in matcher.read("マイナポータブルで何ができる")]
+
+
+def test_how_many_weeks_asks_how_long(matcher):
+    assert [w.term for w in matcher.read("なんしゅうかんで できますか")][:2] == [HOW_LONG, "週間"]  # not 習慣
+
+
+def test_for_years_asks_nothing(matcher):
+    assert HOW_LONG not in [w.term for w in matcher.read("何年も使っている")]
 
 
 def test_receiving_a_thing_is_read_as_receiving(matcher):

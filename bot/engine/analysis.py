@@ -62,6 +62,10 @@ _MAIN_VERB_ONLY = frozenset({"貰う"})
 # 「どれくらい」「どのぐらい」 ask how long (or how much): the question words that tell 「申請の
 # 期間」 from 「申請の方法」, which are otherwise made of the same words.
 HOW_LONG = "(どれくらい)"
+# Units that 何 (なん) turns into a question of how long; 時 and 分 ask what time instead.
+_DURATION_UNITS = {"日": "日", "にち": "日", "日間": "日間", "週間": "週間", "しゅうかん": "週間", "箇月": "箇月",
+                   "かげつ": "箇月", "年": "年", "年間": "年間", "時間": "時間", "じかん": "時間"}
+_HOW_LONG_WORDS = frozenset({"何日", "何日間", "何週間", "何年間", "何時間"})
 _ASCII_WORD = re.compile(r"^[a-z0-9][a-z0-9.+-]*$")
 # A word typed in hiragana that the analyser wrote in kanji is its guess (なんかい → 難解,
 # こちら → 此方, いつごろ → いつ頃): it is not rarer than everyday Japanese (Zipf 5), however rare
@@ -223,10 +227,16 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
         lemma = morpheme.normalized_form()
         after_te = previous in _TE
         continues_verb = after_te and lemma in ("居る", "おる")
-        asked_how_much, previous = previous in ("どれ", "どの") and lemma == "くらい", lemma
-        if asked_how_much:
+        prior, previous = previous, lemma
+        if prior in ("どれ", "どの") and lemma == "くらい":
             found.append(Word(HOW_LONG))
             continue
+        if lemma in _HOW_LONG_WORDS or (prior == "何" and pos == "名詞" and (lemma in _DURATION_UNITS or morpheme.surface() in _DURATION_UNITS)):
+            # 何日・何週間・なんしゅうかん ask how long as どれくらい does (and しゅうかん after
+            # なん is weeks, not 習慣); 何年も is "for years", no question.
+            if not (index + 1 < len(morphemes) and morphemes[index + 1].surface() == "も"):
+                found.append(Word(HOW_LONG))
+            lemma = _DURATION_UNITS.get(morpheme.surface(), lemma)
         if pos == "助動詞" and lemma in _NEGATIONS and predicate:
             if predicate not in _NOT_TROUBLE:
                 found.append(Word(NEGATED))
