@@ -75,6 +75,10 @@ def test_for_years_asks_nothing(matcher):
     assert HOW_LONG not in [w.term for w in matcher.read("何年も使っている")]
 
 
+def test_a_foreign_residents_english_words_are_read_as_the_faqs(matcher):
+    assert [w.term for w in matcher.read("My Number card の PIN forgot")] == ["マイナンバーカード", "暗証番号", "忘れる"]
+
+
 def test_receiving_a_thing_is_read_as_receiving(matcher):
     assert "受け取り" in [w.term for w in matcher.read("カードをもらいに行きたい")]
 

@@ -40,6 +40,11 @@ STOP_WORDS = frozenset(
     お早う おはよう おはようございます 今晩は こんばんは 初めまして はじめまして 世話 お世話 失礼します
     昨日 今日 明日 一昨日 今朝 先日 先週 今週 来週 先月 昨年 去年 今年 来年 最近 毎日 この間 さっき
     どげん どがん なじょ なんぼう 奴 やつ 本真 ほんま ええ わし おら 己 おれ うち っぺ だべ べ きゃあ
+    i me my mine we our us you your he his she her it its they their them is am are was were be been
+    the a an to for of in on at by with from and or but not do does did done can could will would
+    should may might must shall please how what why which who whom this that these those there here
+    have has had get got go goes going went want need know tell about some any so very just thank
+    thanks hello hi sorry excuse yes no ok okay
     """.split()
 )
 

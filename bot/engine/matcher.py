@@ -442,10 +442,11 @@ class Matcher:
             if len(sound) >= _SPOT_MIN:
                 self._noun_by_reading.setdefault(sound, canonical)
         # Another counter's words too: ぱすぽーと typed by voice is パスポート, which keeps the
-        # question out, and not two fragments that weigh as everyday kana.
+        # question out, and not two fragments that weigh as everyday kana (never passport,
+        # which is typed, not said).
         for term in sorted(self._foreign):
             sound = fold_reading(reading(term))
-            if len(sound) >= _SPOT_MIN and not all(is_hiragana(c) for c in term):
+            if len(sound) >= _SPOT_MIN and not all(is_hiragana(c) for c in term) and not term.isascii():
                 self._noun_by_reading.setdefault(sound, term)
         self._readings = list(self._term_by_reading)
         # The same nouns by their sound without dakuten, where that still names one noun.
