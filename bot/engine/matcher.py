@@ -458,6 +458,7 @@ class Matcher:
         self._noun_by_unvoiced = {key: term for key, term in by_unvoiced.items() if term is not None}
         self._long_loanwords = sorted({t for t in self._noun_by_reading.values() if _LONG_LOANWORD.fullmatch(t)})
         self._mended_loanwords: dict[str, str | None] = {}
+        self._term_sounds: dict[str, str] = {}
         # Sudachi's synonym groups of the FAQ's words: a resident's word the FAQ never uses
         # stands for the FAQ's word of the same group (費用 for 手数料, ケータイ for 携帯電話).
         self._term_by_group: dict[int, str] = {}
@@ -582,9 +583,10 @@ class Matcher:
                 written = "".join(w.term for w in run)
                 if written not in text:
                     continue  # not side by side in the message (確定したけど深刻), or not as written (negations, stems)
-                term = _remembered(self._joined, written, self._sounds_exactly_like)
-                if term is not None and all(self._uses(w) for w in run) and len(fold_reading(reading(term))) < _KNOWN_JOIN_MIN:
-                    term = None
+                if all(self._uses(w) for w in run):
+                    term = self._known_words_sound_like(run, written)
+                else:
+                    term = _remembered(self._joined, written, self._sounds_exactly_like)
                 if term is not None:
                     out.append(Word(term, (), True))
                     i += size
@@ -593,6 +595,15 @@ class Matcher:
                 out.append(read[i])
                 i += 1
         return out
+
+    def _known_words_sound_like(self, run: list[Word], written: str) -> str | None:
+        # Most runs of a message are FAQ words: their sounds are each word's own, kept, so that
+        # no run costs the analyser a pass (LocalgovFAQ's questions are nearly all new).
+        sound = "".join(_remembered(self._term_sounds, w.term, lambda t: fold_reading(reading(t))) for w in run)
+        if len(sound) < _KNOWN_JOIN_MIN or not has_kanji(written):
+            return None
+        term = self._noun_by_reading.get(sound)
+        return None if term == written else term
 
     def _sounds_exactly_like(self, written: str) -> str | None:
         sound = fold_reading(reading(written))
