@@ -224,14 +224,19 @@ def test_the_rarity_of_a_verb_is_found_by_its_dictionary_form(matcher):
     assert living.common >= zipf("暮らす") > zipf("暮ら")
 
 
+def _town(*entries: tuple[str, str, str]) -> Matcher:
+    """A town's FAQ of one category, from (id, question, answer), with no alternates."""
+    built = tuple(Entry(entry_id, question, answer, category="c") for entry_id, question, answer in entries)
+    return Matcher(Faq((Category("c", "c.yaml", built),), {}, Settings()))
+
+
 def _sparse_town() -> Matcher:
-    entries = (
-        Entry("death", "家族が死亡したときの手続きは", "窓口で届け出てください。", category="c"),
-        Entry("moving", "引っ越しの手続きは", "転出届を出してください。", category="c"),
-        Entry("lost", "カードをなくしたときは", "すぐに止めてください。", category="c"),
-        Entry("fee", "手数料はいくらですか", "無料です。", category="c"),
+    return _town(
+        ("death", "家族が死亡したときの手続きは", "窓口で届け出てください。"),
+        ("moving", "引っ越しの手続きは", "転出届を出してください。"),
+        ("lost", "カードをなくしたときは", "すぐに止めてください。"),
+        ("fee", "手数料はいくらですか", "無料です。"),
     )
-    return Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
 
 
 def test_a_short_question_about_what_the_faq_lacks_is_not_answered():
@@ -246,13 +251,12 @@ def test_a_short_question_the_faq_holds_is_answered():
 
 
 def _allowance_town() -> Matcher:
-    entries = (
-        Entry("allowance", "児童手当の申請はオンラインでできますか", "できます。", category="c"),
-        Entry("tax", "医療費を自動で入力できますか", "できます。", category="c"),
-        Entry("animal", "道路で動物の死骸を見つけたら", "環境課へ連絡してください。", category="c"),
-        Entry("moving", "市外へ引っ越すときの手続きは", "転出届を出してください。", category="c"),
+    return _town(
+        ("allowance", "児童手当の申請はオンラインでできますか", "できます。"),
+        ("tax", "医療費を自動で入力できますか", "できます。"),
+        ("animal", "道路で動物の死骸を見つけたら", "環境課へ連絡してください。"),
+        ("moving", "市外へ引っ越すときの手続きは", "転出届を出してください。"),
     )
-    return Matcher(Faq((Category("c", "c.yaml", entries),), {}, Settings()))
 
 
 def test_faq_words_side_by_side_that_sound_like_a_long_faq_word_are_that_word():
