@@ -189,6 +189,17 @@ def test_an_everyday_word_is_not_respelt_as_an_faq_word(matcher):
     assert "撮る" not in [w.term for w in matcher.read("住民票をコンビニで取りたい")]
 
 
+def test_kana_that_ends_a_word_written_in_kanji_is_not_respelt():
+    # The し of 出したい ends 出す; alone, したい sounds like the FAQ's 死体.
+    town = _town(("animal", "道路に動物の死体があります", "道路課へ連絡してください。"), ("paper", "書類の出し方", "窓口へ。"))
+    assert "死体" not in [w.term for w in town.read_question("書類を出したい")]
+
+
+def test_kana_after_a_word_written_in_kanji_is_still_respelt():
+    town = _town(("pin", "暗証番号を忘れたときは", "窓口へ。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "暗証番号" in [w.term for w in town.read_question("暗証ばんごうをわすれた")]
+
+
 def test_a_rare_misspelling_is_respelt(matcher):
     assert "住民票" in [w.term for w in matcher.read("住民表がほしい")]
 
