@@ -200,6 +200,16 @@ def test_kana_after_a_word_written_in_kanji_is_still_respelt():
     assert "暗証番号" in [w.term for w in town.read_question("暗証ばんごうをわすれた")]
 
 
+def test_an_adverb_the_faq_never_uses_is_not_read():
+    town = _town(("status", "申請が受け付けられたか確認したい", "メールで届きます。"), ("fee", "手数料はいくら", "無料です。"))
+    assert [w.term for w in town.read_question("ちゃんと受け付けられたか確認したい")] == [w.term for w in town.read_question("受け付けられたか確認したい")]
+
+
+def test_an_adverb_the_faq_uses_is_read():
+    town = _town(("direct", "直接窓口に行けますか", "はい。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "直接" in [w.term for w in town.read_question("直接行ってもいい？")]
+
+
 def test_a_rare_misspelling_is_respelt(matcher):
     assert "住民票" in [w.term for w in matcher.read("住民表がほしい")]
 

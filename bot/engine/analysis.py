@@ -91,6 +91,8 @@ class Word(NamedTuple):
     # How common the word is in Japanese at large (frequency.estimate), for a word the FAQ
     # never uses; a folded or corrected word is the FAQ's own and never needs it.
     common: float = UNLISTED_ZIPF
+    # An adverb (ちゃんと, もう, 直ぐ) says how or how much, seldom what the question is about.
+    adverb: bool = False
 
 
 @functools.lru_cache(maxsize=1)
@@ -269,7 +271,7 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
             common = estimate((lemma, morpheme.dictionary_form(), surface), tuple(p.surface() for p in split))
             if all(is_hiragana(c) for c in surface) and has_kanji(lemma):
                 common = max(common, KANA_GUESS_ZIPF)
-        found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids()), common))
+        found.append(Word(_stem(lemma, pos), parts, pos == "名詞", tuple(morpheme.synonym_group_ids()), common, pos == "副詞"))
     return found
 
 

@@ -573,7 +573,11 @@ class Matcher:
 
     def read_question(self, text: str) -> list[Word]:
         spotted = self._spot_kana(self._mend_loanwords(text))
-        return self._join_homophones([self._correct(w) for w in self.analyse(spotted, rarity=True)], spotted)
+        read = self._join_homophones([self._correct(w) for w in self.analyse(spotted, rarity=True)], spotted)
+        # An adverb this FAQ never uses is how the resident speaks (ちゃんと届いた？, もう切れる),
+        # not the topic; weighed even as an everyday word, it kept right entries under the
+        # answer bar (kaede and hinode right +0.4, long messages +1.1; nothing else moves).
+        return [w for w in read if not (w.adverb and not self._uses(w))]
 
     def _join_homophones(self, read: list[Word], text: str) -> list[Word]:
         """Two to four words written side by side that together sound exactly like a word
