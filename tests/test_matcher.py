@@ -71,6 +71,15 @@ def test_how_many_weeks_asks_how_long(matcher):
     assert [w.term for w in matcher.read("なんしゅうかんで できますか")][:2] == [HOW_LONG, "週間"]  # not 習慣
 
 
+def test_hard_or_easy_to_do_is_read_as_the_verb_alone(matcher):
+    # にくい and やすい say how hard the verb is; they name no topic.
+    assert [w.term for w in matcher.read("目が見えにくい")] == [w.term for w in matcher.read("目が見える")]
+
+
+def test_what_time_asks_the_time(matcher):
+    assert "時間" in [w.term for w in matcher.read("何時から使えますか")]
+
+
 def test_for_years_asks_nothing(matcher):
     assert HOW_LONG not in [w.term for w in matcher.read("何年も使っている")]
 

@@ -255,6 +255,10 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
             predicate = ""
         if pos not in _CONTENT_POS and lemma not in keep:
             continue
+        if pos_id in _adjectival_suffix_pos_ids():
+            # 見えにくい, 使いやすい, 読みづらい: how hard the verb is, as grammar, no topic; read
+            # as 難い, an FAQ's rare word, it outweighed the question (kaede, hinode right +0.4).
+            continue
         surface = morpheme.surface()
         if pos == "名詞" and _ASCII_WORD.match(surface):
             lemma = surface
@@ -280,16 +284,26 @@ _NUMERAL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _NUMERAL_MYRIADS = {"万": 10**4, "億": 10**8}
 
 
-@functools.lru_cache(maxsize=1)
-def _numeral_pos_ids() -> frozenset[int]:
-    """The parts of speech of numerals (名詞・数詞) in the dictionary."""
+@functools.cache
+def _pos_ids(major: str, minor: str) -> frozenset[int]:
+    """The dictionary's part-of-speech ids whose first two levels are ``major``, ``minor``."""
     found = set()
     pos_id = 0
     while (pos := _dictionary().pos_of(pos_id)) is not None:
-        if pos[1] == "数詞":
+        if pos[0] == major and pos[1] == minor:
             found.add(pos_id)
         pos_id += 1
     return frozenset(found)
+
+
+def _numeral_pos_ids() -> frozenset[int]:
+    """The parts of speech of numerals (名詞・数詞) in the dictionary."""
+    return _pos_ids("名詞", "数詞")
+
+
+def _adjectival_suffix_pos_ids() -> frozenset[int]:
+    """The parts of speech of suffixes that make an adjective of a verb (接尾辞・形容詞的)."""
+    return _pos_ids("接尾辞", "形容詞的")
 
 
 def numeral_value(forms: list[str]) -> str | None:
