@@ -80,6 +80,10 @@ def test_what_time_asks_the_time(matcher):
     assert "時間" in [w.term for w in matcher.read("何時から使えますか")]
 
 
+def test_what_time_by_voice_asks_the_time(matcher):
+    assert "時間" in [w.term for w in matcher.read("なんじまで つかえますか")]
+
+
 def test_for_years_asks_nothing(matcher):
     assert HOW_LONG not in [w.term for w in matcher.read("何年も使っている")]
 

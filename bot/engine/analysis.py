@@ -238,6 +238,10 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
         if prior in ("どれ", "どの") and lemma == "くらい":
             found.append(Word(HOW_LONG))
             continue
+        if prior == "何" and morpheme.surface() == "じ":
+            # なんじ, as voice input writes 何時 (the analyser cuts it なん・じ): what time.
+            found.append(Word("何時"))
+            continue
         if lemma in _HOW_LONG_WORDS or (prior == "何" and pos == "名詞" and (lemma in _DURATION_UNITS or morpheme.surface() in _DURATION_UNITS)):
             # 何日・何週間・なんしゅうかん ask how long as どれくらい does (and しゅうかん after
             # なん is weeks, not 習慣); 何年も is "for years", no question.
