@@ -420,6 +420,14 @@ def test_a_message_of_many_words_needs_a_longer_lead():
     assert not calibration.rule(ranked, distinct_words=20).startswith("answer")
 
 
+def test_a_message_of_many_words_answers_on_a_wide_lead_at_a_lower_score():
+    # The story around the question dilutes the leader's score, not its lead.
+    calibration = Calibration.for_faq(1.0)
+    ranked = [(0, 55.0, 50.0), (1, 35.0, 30.0)]
+    assert not calibration.rule(ranked, distinct_words=4).startswith("answer")
+    assert calibration.rule(ranked, distinct_words=15).startswith("answer")
+
+
 def test_another_counters_word_typed_by_voice_is_read_as_that_word(matcher):
     # ぱすぽーと is no FAQ word; read as two kana fragments it weighed as everyday kana.
     assert "パスポート" in [w.term for w in matcher.read("ぱすぽーとの更新はどうする")]

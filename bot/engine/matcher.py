@@ -141,6 +141,13 @@ _UNSEEN_DECAY = 0.4
 # sparse FAQs' lead weight already asks for more).
 _MARGIN_PER_WORD = 0.8
 _FEW_WORDS = 5
+# The same story dilutes the leader's score, so the confidence a message needs falls by
+# _CONFIDENCE_PER_WORD per word beyond _FEW_WORDS (its lead must still grow, above). Right:
+# kaede 69.3 → 70.0%, hinode 56.2 → 57.1%, minato 62.1 → 64.2%, long messages on the questions-only
+# FAQ 18.4 → 24.1%; wrong: kaede 2.9 → 3.2%, that set 2.3 → 4.6% (2 of 87), and one of its 20
+# off-topic stories answered; short questions, the rich FAQ and the hold-out sets unchanged.
+# (0.5: half the gain, the same losses; 1.5 and 2: kaede wrong 3.6%, s0 wrong 4.0–4.3%.)
+_CONFIDENCE_PER_WORD = 1.0
 # Hiragana runs are respelt as FAQ nouns of 3 to 14 kana: shorter runs are too often particles;
 # never kana the analyser reads as grammar (the しょう of でしょうか is no 使用 → 利用; ranked first
 # strip0 76.9 → 77.2%, strip1 83.3 → 84.0%, kaede 81.8 → 81.4%, rich and LocalgovFAQ unchanged).
@@ -974,7 +981,7 @@ class Explanation:
         out.append(
             f"この FAQ の基準（1件あたりの言い方 {c.phrasings_per_entry}）: 答える = 点数 ≥ {c.answer_threshold}・2位との差 ≥ {c.answer_margin}"
             f"（ことばが {_FEW_WORDS} 種類より多ければ 1 種類ごとに +{_MARGIN_PER_WORD}）"
-            f"・一致 ≥ {c.answer_coverage}・点数 + {c.lead_weight} × 差 ≥ {c.confidence}"
+            f"・一致 ≥ {c.answer_coverage}・点数 + {c.lead_weight} × 差 ≥ {c.confidence}（1 種類ごとに -{_CONFIDENCE_PER_WORD}）"
             f"（最後の一つに届かなくても、BM25 だけの点と音の近さだけの点のどちらでも 1 位が 2 位との合計の {AGREEMENT_SHARE:.0%} 以上をとれば答える）"
             f"、候補を出す = 一致 ≥ {c.choices_coverage}"
         )
@@ -1028,10 +1035,11 @@ class Calibration:
         lead = _lead(ranked)
         confidence = top + self.lead_weight * lead
         margin = self._margin(distinct_words)
-        if self.may_agree(ranked, distinct_words) and confidence >= self.confidence:
+        needed = self._confidence(distinct_words)
+        if self.may_agree(ranked, distinct_words) and confidence >= needed:
             return (
                 f"answer: score {top:.1f} ≥ {self.answer_threshold}, lead {lead:.1f} ≥ {margin:.1f}, "
-                f"coverage {covered:.1f} ≥ {self.answer_coverage}, score + {self.lead_weight} × lead = {confidence:.1f} ≥ {self.confidence}"
+                f"coverage {covered:.1f} ≥ {self.answer_coverage}, score + {self.lead_weight} × lead = {confidence:.1f} ≥ {needed:.1f}"
             )
         if covered >= self.choices_coverage:
             return f"choices: coverage {covered:.1f} ≥ {self.choices_coverage}, but not sure enough to answer"
@@ -1039,6 +1047,9 @@ class Calibration:
 
     def _margin(self, distinct_words: int) -> float:
         return self.answer_margin + _MARGIN_PER_WORD * max(0, distinct_words - _FEW_WORDS)
+
+    def _confidence(self, distinct_words: int) -> float:
+        return self.confidence - _CONFIDENCE_PER_WORD * max(0, distinct_words - _FEW_WORDS)
 
     def may_agree(self, ranked: list[tuple[int, float, float]], distinct_words: int = 0) -> bool:
         """Whether the leader passes every answer bound but the confidence: the answer rule
