@@ -76,6 +76,10 @@ def test_hard_or_easy_to_do_is_read_as_the_verb_alone(matcher):
     assert [w.term for w in matcher.read("目が見えにくい")] == [w.term for w in matcher.read("目が見える")]
 
 
+def test_wanting_names_no_topic(matcher):
+    assert [w.term for w in matcher.read("住民票がほしい")] == [w.term for w in matcher.read("住民票")]
+
+
 def test_what_time_asks_the_time(matcher):
     assert "時間" in [w.term for w in matcher.read("何時から使えますか")]
 
