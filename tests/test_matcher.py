@@ -237,6 +237,18 @@ def test_a_word_the_faq_lacks_reaches_its_sudachi_synonym():
     assert "老眼" in [w.term for w in Matcher(faq).read("老視です")]
 
 
+def test_a_word_the_faq_lacks_reaches_its_sudachi_synonym_in_an_answer():
+    # 止める and 停止 share a group; only the answer writes 停止.
+    town = _town(("lost", "カードをなくしたときは", "電話で利用を停止してください。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "停止" in [w.term for w in town.read("カードを止めたい")]
+
+
+def test_an_answer_word_of_several_senses_stands_for_none_of_them():
+    # 家 is in two groups (a house, a home); a resident's ホーム is not read as the answer's 家.
+    town = _town(("visit", "自宅に来てもらえますか", "職員が家まで伺います。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "家" not in [w.term for w in town.read("ホームで使いたい")]
+
+
 def test_an_everyday_word_the_faq_lacks_weighs_less_than_a_rare_one(matcher):
     assert matcher._weight("大丈夫") < matcher._weight("老眼鏡")
 
