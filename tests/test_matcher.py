@@ -258,6 +258,12 @@ def test_kana_that_no_word_list_knows_weighs_no_more_than_an_everyday_word(match
     assert matcher._weight("ぬぷれ", UNLISTED_ZIPF) <= matcher._weight("財布") < matcher._weight("老眼鏡")
 
 
+def test_a_count_the_word_list_lacks_weighs_as_what_it_counts(matcher):
+    # 二人 is not in the word list (cut finer, as 二 + 人): it is no rare topic word.
+    [two] = matcher.read("二人です")
+    assert matcher._word_weight(two) <= matcher._weight("財布")
+
+
 def test_a_bare_number_the_faq_lacks_weighs_no_more_than_an_everyday_word(matcher):
     assert matcher._weight("83", UNLISTED_ZIPF) <= matcher._weight("財布")
 
