@@ -76,6 +76,15 @@ def test_hard_or_easy_to_do_is_read_as_the_verb_alone(matcher):
     assert [w.term for w in matcher.read("目が見えにくい")] == [w.term for w in matcher.read("目が見える")]
 
 
+def test_the_way_to_do_it_is_read_as_the_doing(matcher):
+    assert [w.term for w in matcher.read("カードの作り方")] == [w.term for w in matcher.read("カードを作る")]
+
+
+def test_the_way_of_a_stop_verb_stays_a_word(matcher):
+    # 出す names nothing, but ごみの出し方 does.
+    assert "出し方" in [w.term for w in matcher.read("ごみの出し方")]
+
+
 def test_wanting_names_no_topic(matcher):
     assert [w.term for w in matcher.read("住民票がほしい")] == [w.term for w in matcher.read("住民票")]
 

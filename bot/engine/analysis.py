@@ -280,6 +280,12 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
             continue
         parts: tuple[str, ...] = ()
         split = morpheme.split(SplitMode.A) if pos == "名詞" and len(surface) >= 3 else ()
+        if len(split) == 2 and split[1].surface() == "方" and _major_pos(split[0].part_of_speech_id()) == "動詞" and split[0].normalized_form() not in STOP_WORDS:
+            # 作り方, 書き方: the way to do it is the doing (方法 and 方 are stop words); 出し方
+            # stays, as 出す is a stop word. The rich FAQ 92.6 → 92.9% (wrong 1.5 → 0.9%),
+            # questions only +0.3, hinode +0.4; hinode off-topic refused 92.5 → 90.0%
+            # (ネット銀行の口座の作り方 meets 公金受取口座).
+            lemma, pos, surface, split = split[0].normalized_form(), "動詞", split[0].surface(), ()
         if split:
             parts = tuple(p.normalized_form() for p in split if len(p.surface()) > 1 and p.normalized_form() not in STOP_WORDS)
             if len(parts) < 2:
