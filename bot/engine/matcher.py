@@ -992,7 +992,7 @@ class Explanation:
         out.append(
             f"この FAQ の基準（1件あたりの言い方 {c.phrasings_per_entry}）: 答える = 点数 ≥ {c.answer_threshold}・2位との差 ≥ {c.answer_margin}"
             f"（ことばが {_FEW_WORDS} 種類より多ければ 1 種類ごとに +{_MARGIN_PER_WORD}）"
-            f"・一致 ≥ {c.answer_coverage}・点数 + {c.lead_weight} × 差 ≥ {c.confidence}（1 種類ごとに -{_CONFIDENCE_PER_WORD}）"
+            f"・一致 ≥ {c.answer_coverage}・点数 + {c.lead_weight} × 差 ≥ {c.confidence}（ことばが {_FEW_WORDS} 種類より多ければ 1 種類ごとに -{_CONFIDENCE_PER_WORD}）"
             f"（最後の一つに届かなくても、BM25 だけの点と音の近さだけの点のどちらでも 1 位が 2 位との合計の {AGREEMENT_SHARE:.0%} 以上をとれば答える）"
             f"、候補を出す = 一致 ≥ {c.choices_coverage}"
         )
