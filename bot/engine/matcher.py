@@ -446,9 +446,12 @@ class Matcher:
         for indexed in self.entries:
             for phrasing in indexed.phrasings:
                 nouns.update(w.term for w in phrasing.words if w.noun)
+        # Each FAQ word's sound, kept: joining words by sound (_known_words_sound_like) reads
+        # them again for every question.
+        self._term_sounds: dict[str, str] = {}
         # Frequent words win a shared reading: 交付 before 公布.
         for term in sorted(self._idf, key=lambda t: (self._idf[t], t)):
-            sound = fold_reading(reading(term))
+            sound = self._term_sounds[term] = fold_reading(reading(term))
             if len(sound) >= 2:
                 self._term_by_reading.setdefault(sound, term)
                 if term in nouns and len(sound) >= _SPOT_MIN:
@@ -474,7 +477,6 @@ class Matcher:
         self._noun_by_unvoiced = {key: term for key, term in by_unvoiced.items() if term is not None}
         self._long_loanwords = sorted({t for t in self._noun_by_reading.values() if _LONG_LOANWORD.fullmatch(t)})
         self._mended_loanwords: dict[str, str | None] = {}
-        self._term_sounds: dict[str, str] = {}
         # Sudachi's synonym groups of the FAQ's words: a resident's word the FAQ never uses
         # stands for the FAQ's word of the same group (費用 for 手数料, ケータイ for 携帯電話).
         # The phrasings' words first; then, for a group no phrasing has, the answers' words, when
@@ -485,7 +487,7 @@ class Matcher:
         # 2.9%), minato 64.2 → 64.6%, right entry first hinode 78.8 → 79.6%. (Words of several
         # senses too: kaede wrong stays 3.2%, 家 went to ホーム, チャージ to 充電.)
         self._term_by_group = _term_by_group(groups_seen, self._idf)
-        self._term_by_answer_group = {g: t for g, t in _term_by_group(answer_groups, self._idf).items() if g not in self._term_by_group}
+        self._term_by_answer_group = _term_by_group(answer_groups, self._idf)
         # The same unknown word comes back (every sentence of a long message, every resident).
         self._corrections: dict[str, str | None] = {}
         self._joined: dict[str, str | None] = {}
@@ -629,8 +631,8 @@ class Matcher:
         return out
 
     def _known_words_sound_like(self, run: list[Word], written: str) -> str | None:
-        # Most runs of a message are FAQ words: their sounds are each word's own, kept, so that
-        # no run costs the analyser a pass (LocalgovFAQ's questions are nearly all new).
+        # Most runs of a message are FAQ words: their sounds were read as the FAQ loaded, so
+        # that no run costs the analyser a pass (a word the FAQ has only as a part is read once).
         sound = "".join(_remembered(self._term_sounds, w.term, lambda t: fold_reading(reading(t))) for w in run)
         if len(sound) < _KNOWN_JOIN_MIN or not has_kanji(written):
             return None
