@@ -221,6 +221,24 @@ def test_kana_that_ends_a_word_written_in_kanji_is_not_respelt():
     assert "死体" not in [w.term for w in town.read_question("書類を出したい")]
 
 
+def test_the_ending_of_a_verb_is_not_respelt_as_an_faq_word():
+    # 持って + いない is the verb's ending, though いない alone sounds like the FAQ's 以内.
+    town = _town(("moving", "転入届は14日以内に", "窓口へ。"), ("phone", "スマホを持っていない人は", "窓口へ。"))
+    assert "以内" not in [w.term for w in town.read_question("スマホを持っていないので")]
+
+
+def test_a_light_verb_and_its_ending_are_not_respelt_as_an_faq_word():
+    # 対応 + して + います, though してい sounds like the FAQ's 指定.
+    town = _town(("place", "指定の場所に出す", "朝8時までに。"), ("desk", "窓口で対応できますか", "はい。"))
+    assert "指定" not in [w.term for w in town.read_question("窓口で対応していますか")]
+
+
+def test_voice_input_the_analyser_reads_as_grammar_is_still_respelt():
+    # Standing alone, きかん is cut into grammar pieces by the analyser; it is the FAQ's 期間.
+    town = _town(("tax", "確定申告の期間は", "2月16日から。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "期間" in [w.term for w in town.read_question("かくていしんこくの きかん")]
+
+
 def test_kana_after_a_word_written_in_kanji_is_still_respelt():
     town = _town(("pin", "暗証番号を忘れたときは", "窓口へ。"), ("fee", "手数料はいくら", "無料です。"))
     assert "暗証番号" in [w.term for w in town.read_question("暗証ばんごうをわすれた")]

@@ -386,19 +386,19 @@ class KanaLayout(NamedTuple):
 
 def kana_layout(text: str) -> KanaLayout:
     """Where the analyser reads grammar in ``text``, as (start, end) character offsets:
-    auxiliary verbs (でしょう, ました), the light verbs of STOP_WORDS (しよう of する), and a verb
-    an auxiliary follows (the かかり of かかりますか is 掛かる, no 係); and where each word lies
-    (the ようい of びょういん lies inside one).
+    particles and auxiliary verbs (は, ので, でしょう, ました), the light verbs of STOP_WORDS
+    (しよう of する), and a verb an auxiliary follows (the かかり of かかりますか is 掛かる, no 係);
+    and where each word lies (the ようい of びょういん lies inside one).
 
     >>> kana_layout("おかねはかかりますか").grammar
-    [(4, 7), (7, 9)]
+    [(3, 4), (4, 7), (7, 9), (9, 10)]
     """
     morphemes = list(_tokenizer().tokenize(text))
     kinds = [_major_pos(m.part_of_speech_id()) for m in morphemes]
     spans = []
     for i, m in enumerate(morphemes):
         inflected = kinds[i] == "動詞" and i + 1 < len(morphemes) and kinds[i + 1] == "助動詞"
-        if kinds[i] == "助動詞" or inflected or (kinds[i] == "動詞" and m.normalized_form() in STOP_WORDS):
+        if kinds[i] in ("助動詞", "助詞") or inflected or (kinds[i] == "動詞" and m.normalized_form() in STOP_WORDS):
             spans.append((m.begin(), m.end()))
     return KanaLayout(spans, [(m.begin(), m.end()) for m in morphemes])
 
