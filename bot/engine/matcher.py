@@ -536,7 +536,7 @@ class Matcher:
                     continue
                 if layout is None:
                     layout = _shifted(kana_layout(after + run), -len(after))
-                if any(a < i < b and (b - a >= _SPOT_INSIDE_FROM or a < 0) for a, b in layout.words):
+                if any(a < i < b and (b - a >= _SPOT_INSIDE_FROM or a < 0) or a == i and end < b and b - a >= _SPOT_INSIDE_FROM for a, b in layout.words):
                     continue
                 # Kana that goes on from a word is grammar when every piece of it is: the ending
                 # of that word (持って + いない, 対応 + して + います). Kana that stands alone
