@@ -233,6 +233,17 @@ def test_a_light_verb_and_its_ending_are_not_respelt_as_an_faq_word():
     assert "指定" not in [w.term for w in town.read_question("窓口で対応していますか")]
 
 
+def test_the_ending_of_a_katakana_word_is_not_respelt_as_an_faq_word():
+    town = _town(("animal", "道路に動物の死体があります", "道路課へ連絡してください。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "死体" not in [w.term for w in town.read_question("ボランティアしたい")]
+
+
+def test_the_beginning_of_a_longer_word_is_not_respelt_as_an_faq_word():
+    # どういう is one word; its どうい sounds like the FAQ's 同意.
+    town = _town(("consent", "親の同意が必要ですか", "窓口へ。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "同意" not in [w.term for w in town.read_question("どういう手続きですか")]
+
+
 def test_voice_input_the_analyser_reads_as_grammar_is_still_respelt():
     # Standing alone, きかん is cut into grammar pieces by the analyser; it is the FAQ's 期間.
     town = _town(("tax", "確定申告の期間は", "2月16日から。"), ("fee", "手数料はいくら", "無料です。"))

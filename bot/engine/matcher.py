@@ -508,14 +508,15 @@ class Matcher:
             k = i
             while k > max(0, i - _OKURIGANA_CONTEXT) and has_kanji(text[k - 1]):
                 k -= 1
-            out.append(_spell_loanwords(self._spot_run(text[i:j], glued=j < len(text) and has_kanji(text[j]), after=text[k:i])))
+            out.append(_spell_loanwords(self._spot_run(text[i:j], glued=j < len(text) and has_kanji(text[j]), after=text[k:i], follows_word=i > 0 and text[i - 1].isalnum())))
             i = j
         return "".join(out)
 
-    def _spot_run(self, run: str, glued: bool = False, after: str = "") -> str:
+    def _spot_run(self, run: str, glued: bool = False, after: str = "", follows_word: bool = False) -> str:
         """``glued``: the run is written against a kanji (みなと市, さくら町). ``after``: the
         kanji written just before the run, whose word the run's first kana may end (the し of
-        出したい is 出す's, no 死体)."""
+        出したい is 出す's, no 死体). ``follows_word``: the run is written against the word before
+        it, in any script (ボランティアしたい), so its grammar is that word's ending."""
         if len(run) < _SPOT_MIN:
             return run
         out: list[str] = []
@@ -544,7 +545,7 @@ class Matcher:
                 # voice input it cannot read. (Kana after a word, several pieces: kaede ±0, the
                 # long set +1.1, LocalgovFAQ SR@1 0.496 → 0.499, Recall@10 0.654 → 0.660.)
                 within_one = any(a <= i and end <= b for a, b in layout.grammar)
-                if not (within_one or (i > 0 or after) and _all_grammar(layout.grammar, i, end)):
+                if not (within_one or (i > 0 or follows_word) and _all_grammar(layout.grammar, i, end)):
                     # Kana written against a kanji that the analyser already reads as this word
                     # is part of a name as staff write it: respelt, みなと市 became 港市 (講師).
                     keep = glued and end == len(run) and [w.term for w in self.analyse(run[i:end])] == [term]
