@@ -244,6 +244,12 @@ def test_the_beginning_of_a_longer_word_is_not_respelt_as_an_faq_word():
     assert "同意" not in [w.term for w in town.read_question("どういう手続きですか")]
 
 
+def test_an_empty_adjective_and_its_ending_are_not_respelt_as_an_faq_word():
+    # どうしたら + いい + ん, though いいん sounds like the FAQ's 委員.
+    town = _town(("board", "委員の名簿を見たい", "電話で。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "委員" not in [w.term for w in town.read_question("どこに連絡したらいいんですか")]
+
+
 def test_voice_input_the_analyser_reads_as_grammar_is_still_respelt():
     # Standing alone, きかん is cut into grammar pieces by the analyser; it is the FAQ's 期間.
     town = _town(("tax", "確定申告の期間は", "2月16日から。"), ("fee", "手数料はいくら", "無料です。"))

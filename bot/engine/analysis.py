@@ -386,8 +386,8 @@ class KanaLayout(NamedTuple):
 
 def kana_layout(text: str) -> KanaLayout:
     """Where the analyser reads grammar in ``text``, as (start, end) character offsets:
-    particles and auxiliary verbs (は, ので, でしょう, ました), the light verbs of STOP_WORDS
-    (しよう of する), and a verb an auxiliary follows (the かかり of かかりますか is 掛かる, no 係);
+    particles and auxiliary verbs (は, ので, でしょう, ました), the light verbs, adjectives and
+    adverbs of STOP_WORDS (しよう of する, いい, どう), and a verb an auxiliary follows (the かかり of かかりますか is 掛かる, no 係);
     and where each word lies (the ようい of びょういん lies inside one).
 
     >>> kana_layout("おかねはかかりますか").grammar
@@ -398,7 +398,7 @@ def kana_layout(text: str) -> KanaLayout:
     spans = []
     for i, m in enumerate(morphemes):
         inflected = kinds[i] == "動詞" and i + 1 < len(morphemes) and kinds[i + 1] == "助動詞"
-        if kinds[i] in ("助動詞", "助詞") or inflected or (kinds[i] == "動詞" and m.normalized_form() in STOP_WORDS):
+        if kinds[i] in ("助動詞", "助詞") or inflected or (kinds[i] in ("動詞", "形容詞", "副詞") and m.normalized_form() in STOP_WORDS):
             spans.append((m.begin(), m.end()))
     return KanaLayout(spans, [(m.begin(), m.end()) for m in morphemes])
 
