@@ -46,3 +46,14 @@ def test_a_folded_compound_keeps_its_parts():
     lexicon = Lexicon.build({"公金受取口座": ["公金受け取り口座"]})
     [account] = lexicon.fold(words("公金受け取り口座", lexicon.keep))
     assert account.term == "公金受取口座" and "公金" in account.parts
+
+
+def test_a_relative_is_the_family_staff_write_of():
+    lexicon = Lexicon.build(builtin_groups())
+    assert folded(lexicon, "父のカードを受け取る") == folded(lexicon, "家族のカードを受け取る")
+
+
+def test_a_child_is_not_folded_into_the_family():
+    # A child's card has entries of its own (15歳未満, 顔写真なし).
+    lexicon = Lexicon.build(builtin_groups())
+    assert "家族" not in folded(lexicon, "子どものカード")
