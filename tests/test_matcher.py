@@ -250,6 +250,12 @@ def test_an_empty_adjective_and_its_ending_are_not_respelt_as_an_faq_word():
     assert "委員" not in [w.term for w in town.read_question("どこに連絡したらいいんですか")]
 
 
+def test_kana_that_begins_a_word_written_in_kanji_is_not_respelt():
+    # The しまい of しまい込む begins the verb; alone, it sounds like 姉妹, a 家族 of the lexicon.
+    town = _town(("proxy", "家族が代わりに受け取れますか", "委任状を。"), ("fee", "手数料はいくら", "無料です。"))
+    assert "家族" not in [w.term for w in town.read_question("通知をどこかにしまい込んでしまった")]
+
+
 def test_voice_input_the_analyser_reads_as_grammar_is_still_respelt():
     # Standing alone, きかん is cut into grammar pieces by the analyser; it is the FAQ's 期間.
     town = _town(("tax", "確定申告の期間は", "2月16日から。"), ("fee", "手数料はいくら", "無料です。"))

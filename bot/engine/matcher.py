@@ -508,15 +508,20 @@ class Matcher:
             k = i
             while k > max(0, i - _OKURIGANA_CONTEXT) and has_kanji(text[k - 1]):
                 k -= 1
-            out.append(_spell_loanwords(self._spot_run(text[i:j], glued=j < len(text) and has_kanji(text[j]), after=text[k:i], follows_word=i > 0 and text[i - 1].isalnum())))
+            glued = j < len(text) and has_kanji(text[j])
+            before = text[j : j + _OKURIGANA_CONTEXT] if glued else ""
+            spotted = self._spot_run(text[i:j], glued=glued, after=text[k:i], follows_word=i > 0 and text[i - 1].isalnum(), before=before)
+            out.append(_spell_loanwords(spotted))
             i = j
         return "".join(out)
 
-    def _spot_run(self, run: str, glued: bool = False, after: str = "", follows_word: bool = False) -> str:
+    def _spot_run(self, run: str, glued: bool = False, after: str = "", follows_word: bool = False, before: str = "") -> str:
         """``glued``: the run is written against a kanji (みなと市, さくら町). ``after``: the
         kanji written just before the run, whose word the run's first kana may end (the し of
         出したい is 出す's, no 死体). ``follows_word``: the run is written against the word before
-        it, in any script (ボランティアしたい), so its grammar is that word's ending."""
+        it, in any script (ボランティアしたい), so its grammar is that word's ending. ``before``:
+        what is written just after the run when it begins with a kanji, whose word the run's last
+        kana may begin (the しまい of しまい込んで is no 姉妹)."""
         if len(run) < _SPOT_MIN:
             return run
         out: list[str] = []
@@ -536,7 +541,7 @@ class Matcher:
                 if term is None or len(fold_reading(run[i:end])) < _SPOT_MIN:
                     continue
                 if layout is None:
-                    layout = _shifted(kana_layout(after + run), -len(after))
+                    layout = _shifted(kana_layout(after + run + before), -len(after))
                 if any(a < i < b and (b - a >= _SPOT_INSIDE_FROM or a < 0) or a == i and end < b and b - a >= _SPOT_INSIDE_FROM for a, b in layout.words):
                     continue
                 # Kana that goes on from a word is grammar when every piece of it is: the ending
