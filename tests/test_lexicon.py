@@ -57,3 +57,8 @@ def test_a_child_is_not_folded_into_the_family():
     # A child's card has entries of its own (15歳未満, 顔写真なし).
     lexicon = Lexicon.build(builtin_groups())
     assert "家族" not in folded(lexicon, "子どものカード")
+
+
+def test_a_day_of_the_weekend_is_the_weekend_staff_write_of():
+    lexicon = Lexicon.build(builtin_groups())
+    assert folded(lexicon, "土曜日に受け取りたい") == folded(lexicon, "土日に受け取りたい")
