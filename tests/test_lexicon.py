@@ -62,3 +62,8 @@ def test_a_child_is_not_folded_into_the_family():
 def test_a_day_of_the_weekend_is_the_weekend_staff_write_of():
     lexicon = Lexicon.build(builtin_groups())
     assert folded(lexicon, "土曜日に受け取りたい") == folded(lexicon, "土日に受け取りたい")
+
+
+def test_a_child_called_just_the_child_is_a_child():
+    lexicon = Lexicon.build(builtin_groups())
+    assert folded(lexicon, "うちの子のカード") == folded(lexicon, "子どものカード")
