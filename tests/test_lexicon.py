@@ -67,3 +67,8 @@ def test_a_day_of_the_weekend_is_the_weekend_staff_write_of():
 def test_a_child_called_just_the_child_is_a_child():
     lexicon = Lexicon.build(builtin_groups())
     assert folded(lexicon, "うちの子のカード") == folded(lexicon, "子どものカード")
+
+
+def test_a_home_for_the_elderly_is_the_facility_staff_write_of():
+    lexicon = Lexicon.build(builtin_groups())
+    assert folded(lexicon, "老人ホームに入所している") == folded(lexicon, "施設に入所している")
