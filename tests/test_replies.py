@@ -44,12 +44,12 @@ KAEDE = Path(__file__).parent / "data" / "kaede" / "faq"
 
 def test_an_unanswered_question_offers_its_plausible_entry_first():
     responder = Responder(load_faq(KAEDE))
-    # From another town's question set: the right entry (kd-mn-proxy-receive) comes first, but not
+    # From another town's question set: the right entry (kd-on-juminhyo-mail) comes first, but not
     # clearly enough to answer.
-    reply = responder.answer("初めて連絡します。90歳の祖母がマイナンバーカードを申し込んで、受け取りのはがきが来たのですが、祖母は寝たきりで役場まで行けそうにありません。孫の私が代わりに取りに行くことはできますか？要る書類があれば教えてください。")
+    reply = responder.answer("遠くに住んでいるのですが、住民票を郵便で送ってもらうことはできますか。")
     assert reply.status == "none"
     assert "もしかして" in reply.text
-    assert reply.buttons[0].action == "entry:kd-mn-proxy-receive"
+    assert reply.buttons[0].action == "entry:kd-on-juminhyo-mail"
     assert reply.buttons[-1].action == "contact"
 
 
