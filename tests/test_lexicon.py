@@ -72,3 +72,8 @@ def test_a_child_called_just_the_child_is_a_child():
 def test_a_home_for_the_elderly_is_the_facility_staff_write_of():
     lexicon = Lexicon.build(builtin_groups())
     assert folded(lexicon, "老人ホームに入所している") == folded(lexicon, "施設に入所している")
+
+
+def test_going_to_the_doctor_is_the_consultation_staff_write_of():
+    lexicon = Lexicon.build(builtin_groups())
+    assert folded(lexicon, "通院のときに使う") == folded(lexicon, "受診のときに使う")
