@@ -77,3 +77,8 @@ def test_a_home_for_the_elderly_is_the_facility_staff_write_of():
 def test_going_to_the_doctor_is_the_consultation_staff_write_of():
     lexicon = Lexicon.build(builtin_groups())
     assert folded(lexicon, "通院のときに使う") == folded(lexicon, "受診のときに使う")
+
+
+def test_a_visa_is_the_period_of_stay_staff_write_of():
+    lexicon = Lexicon.build(builtin_groups())
+    assert folded(lexicon, "ビザが延びた") == folded(lexicon, "在留期間が延びた")

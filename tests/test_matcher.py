@@ -625,3 +625,7 @@ def test_another_kind_of_a_thing_the_faq_knows_names_another_topic():
     # kaede knows カード but never キャッシュ: a bank card is not the My Number card.
     match = Matcher(load_faq(KAEDE_FAQ)).match("キャッシュカードをなくしました")
     assert match.status == "none" and "never uses" in match.rule
+
+
+def test_a_visa_is_still_another_counters_word_where_the_faq_has_no_period_of_stay(matcher):
+    assert matcher.match("ビザの更新はどこでできますか").status != "answer"
