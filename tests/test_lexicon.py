@@ -82,3 +82,8 @@ def test_going_to_the_doctor_is_the_consultation_staff_write_of():
 def test_a_visa_is_the_period_of_stay_staff_write_of():
     lexicon = Lexicon.build(builtin_groups())
     assert folded(lexicon, "ビザが延びた") == folded(lexicon, "在留期間が延びた")
+
+
+def test_the_family_register_is_the_place_of_it_staff_write_of():
+    lexicon = Lexicon.build(builtin_groups())
+    assert folded(lexicon, "本籍が県外にある") == folded(lexicon, "本籍地が県外にある")
