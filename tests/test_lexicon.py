@@ -1,5 +1,7 @@
 """Folding residents' words onto staff words: the built-in lexicon and a town's synonyms."""
 
+import pytest
+
 from bot.engine.analysis import words
 from bot.engine.lexicon import Lexicon, builtin_groups
 
@@ -48,42 +50,25 @@ def test_a_folded_compound_keeps_its_parts():
     assert account.term == "公金受取口座" and "公金" in account.parts
 
 
-def test_a_relative_is_the_family_staff_write_of():
+# A resident's everyday word, and the word staff write for it: the first reads as the second.
+EVERYDAY_WORDS = [
+    ("a relative is the family", "父のカードを受け取る", "家族のカードを受け取る"),
+    ("a day of the weekend is the weekend", "土曜日に受け取りたい", "土日に受け取りたい"),
+    ("a child called just the child is a child", "うちの子のカード", "子どものカード"),
+    ("a home for the elderly is a facility", "老人ホームに入所している", "施設に入所している"),
+    ("going to the doctor is a consultation", "通院のときに使う", "受診のときに使う"),
+    ("a visa is the period of stay", "ビザが延びた", "在留期間が延びた"),
+    ("the family register is the place of it", "本籍が県外にある", "本籍地が県外にある"),
+]
+
+
+@pytest.mark.parametrize("resident, staff", [(r, s) for _, r, s in EVERYDAY_WORDS], ids=[name.replace(" ", "-") for name, _, _ in EVERYDAY_WORDS])
+def test_an_everyday_word_reads_as_the_word_staff_write(resident, staff):
     lexicon = Lexicon.build(builtin_groups())
-    assert folded(lexicon, "父のカードを受け取る") == folded(lexicon, "家族のカードを受け取る")
+    assert folded(lexicon, resident) == folded(lexicon, staff)
 
 
 def test_a_child_is_not_folded_into_the_family():
     # A child's card has entries of its own (15歳未満, 顔写真なし).
     lexicon = Lexicon.build(builtin_groups())
     assert "家族" not in folded(lexicon, "子どものカード")
-
-
-def test_a_day_of_the_weekend_is_the_weekend_staff_write_of():
-    lexicon = Lexicon.build(builtin_groups())
-    assert folded(lexicon, "土曜日に受け取りたい") == folded(lexicon, "土日に受け取りたい")
-
-
-def test_a_child_called_just_the_child_is_a_child():
-    lexicon = Lexicon.build(builtin_groups())
-    assert folded(lexicon, "うちの子のカード") == folded(lexicon, "子どものカード")
-
-
-def test_a_home_for_the_elderly_is_the_facility_staff_write_of():
-    lexicon = Lexicon.build(builtin_groups())
-    assert folded(lexicon, "老人ホームに入所している") == folded(lexicon, "施設に入所している")
-
-
-def test_going_to_the_doctor_is_the_consultation_staff_write_of():
-    lexicon = Lexicon.build(builtin_groups())
-    assert folded(lexicon, "通院のときに使う") == folded(lexicon, "受診のときに使う")
-
-
-def test_a_visa_is_the_period_of_stay_staff_write_of():
-    lexicon = Lexicon.build(builtin_groups())
-    assert folded(lexicon, "ビザが延びた") == folded(lexicon, "在留期間が延びた")
-
-
-def test_the_family_register_is_the_place_of_it_staff_write_of():
-    lexicon = Lexicon.build(builtin_groups())
-    assert folded(lexicon, "本籍が県外にある") == folded(lexicon, "本籍地が県外にある")

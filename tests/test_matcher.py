@@ -215,45 +215,23 @@ def test_an_everyday_word_is_not_respelt_as_an_faq_word(matcher):
     assert "撮る" not in [w.term for w in matcher.read("住民票をコンビニで取りたい")]
 
 
-def test_kana_that_ends_a_word_written_in_kanji_is_not_respelt():
-    # The し of 出したい ends 出す; alone, したい sounds like the FAQ's 死体.
-    town = _town(("animal", "道路に動物の死体があります", "道路課へ連絡してください。"), ("paper", "書類の出し方", "窓口へ。"))
-    assert "死体" not in [w.term for w in town.read_question("書類を出したい")]
+# Kana that the analyser reads as part of a word or its grammar, though it sounds like one of the
+# FAQ's words: (what it is, the FAQ entry that has the word, the message, the word not to read).
+NOT_RESPELT = [
+    ("the ending of a kanji verb (出したい)", ("animal", "道路に動物の死体があります"), "書類を出したい", "死体"),
+    ("a verb's ending after te (持っていない)", ("moving", "転入届は14日以内に"), "スマホを持っていないので", "以内"),
+    ("a light verb and its ending (対応しています)", ("place", "指定の場所に出す"), "窓口で対応していますか", "指定"),
+    ("the ending of a katakana word (ボランティアしたい)", ("animal", "道路に動物の死体があります"), "ボランティアしたい", "死体"),
+    ("the beginning of one longer word (どういう)", ("consent", "親の同意が必要ですか"), "どういう手続きですか", "同意"),
+    ("an empty adjective and its ending (いいんですか)", ("board", "委員の名簿を見たい"), "どこに連絡したらいいんですか", "委員"),
+    ("kana that begins a kanji verb (しまい込む)", ("proxy", "家族が代わりに受け取れますか"), "通知をどこかにしまい込んでしまった", "家族"),
+]
 
 
-def test_the_ending_of_a_verb_is_not_respelt_as_an_faq_word():
-    # 持って + いない is the verb's ending, though いない alone sounds like the FAQ's 以内.
-    town = _town(("moving", "転入届は14日以内に", "窓口へ。"), ("phone", "スマホを持っていない人は", "窓口へ。"))
-    assert "以内" not in [w.term for w in town.read_question("スマホを持っていないので")]
-
-
-def test_a_light_verb_and_its_ending_are_not_respelt_as_an_faq_word():
-    # 対応 + して + います, though してい sounds like the FAQ's 指定.
-    town = _town(("place", "指定の場所に出す", "朝8時までに。"), ("desk", "窓口で対応できますか", "はい。"))
-    assert "指定" not in [w.term for w in town.read_question("窓口で対応していますか")]
-
-
-def test_the_ending_of_a_katakana_word_is_not_respelt_as_an_faq_word():
-    town = _town(("animal", "道路に動物の死体があります", "道路課へ連絡してください。"), ("fee", "手数料はいくら", "無料です。"))
-    assert "死体" not in [w.term for w in town.read_question("ボランティアしたい")]
-
-
-def test_the_beginning_of_a_longer_word_is_not_respelt_as_an_faq_word():
-    # どういう is one word; its どうい sounds like the FAQ's 同意.
-    town = _town(("consent", "親の同意が必要ですか", "窓口へ。"), ("fee", "手数料はいくら", "無料です。"))
-    assert "同意" not in [w.term for w in town.read_question("どういう手続きですか")]
-
-
-def test_an_empty_adjective_and_its_ending_are_not_respelt_as_an_faq_word():
-    # どうしたら + いい + ん, though いいん sounds like the FAQ's 委員.
-    town = _town(("board", "委員の名簿を見たい", "電話で。"), ("fee", "手数料はいくら", "無料です。"))
-    assert "委員" not in [w.term for w in town.read_question("どこに連絡したらいいんですか")]
-
-
-def test_kana_that_begins_a_word_written_in_kanji_is_not_respelt():
-    # The しまい of しまい込む begins the verb; alone, it sounds like 姉妹, a 家族 of the lexicon.
-    town = _town(("proxy", "家族が代わりに受け取れますか", "委任状を。"), ("fee", "手数料はいくら", "無料です。"))
-    assert "家族" not in [w.term for w in town.read_question("通知をどこかにしまい込んでしまった")]
+@pytest.mark.parametrize("entry, message, word", [(e, m, w) for _, e, m, w in NOT_RESPELT], ids=[why.split(" (")[0].replace(" ", "-") for why, _, _, _ in NOT_RESPELT])
+def test_kana_the_analyser_reads_as_a_word_or_its_grammar_is_not_respelt(entry, message, word):
+    town = _town((*entry, "窓口へ。"), ("fee", "手数料はいくら", "無料です。"))
+    assert word not in [w.term for w in town.read_question(message)]
 
 
 def test_voice_input_the_analyser_reads_as_grammar_is_still_respelt():
