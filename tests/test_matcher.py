@@ -6,7 +6,7 @@ import pytest
 
 from bot.content.faq import Category, Entry, Faq, Settings
 from bot.content.loader import load_faq
-from bot.engine.analysis import HOW_LONG, KANA_GUESS_ZIPF
+from bot.engine.analysis import HOW_LONG, KANA_GUESS_ZIPF, words
 from bot.engine.frequency import UNLISTED_ZIPF, zipf
 from bot.engine.matcher import AGREEMENT_SHARE, Calibration, Matcher
 
@@ -607,3 +607,18 @@ def test_another_kind_of_a_thing_the_faq_knows_names_another_topic():
 
 def test_a_visa_is_still_another_counters_word_where_the_faq_has_no_period_of_stay(matcher):
     assert matcher.match("ビザの更新はどこでできますか").status != "answer"
+
+
+def test_a_compound_of_one_long_piece_and_one_kanji_keeps_the_piece_as_its_part():
+    assert [w.parts for w in words("申請書")] == [("申請",)]
+
+
+def test_a_compound_whose_long_piece_is_its_head_keeps_no_parts():
+    # 顔写真 is a 写真: the lexicon folds it whole, and 写真 as a part weighed down every 写真.
+    assert [w.parts for w in words("顔写真")] == [()]
+
+
+def test_a_resident_s_piece_meets_the_compound_that_holds_it_less_than_the_word_itself():
+    town = _town(("form", "申請書の書き方", "窓口へ。"), ("fee", "手数料はいくら", "無料です。"))
+    credit = town._word_credit(town.read_question("申請")[0])
+    assert 0 < max(credit.values()) < 1

@@ -297,7 +297,9 @@ def _analysed(text: str, keep: frozenset[str], rarity: bool, sounds: list[str] |
             lemma, pos, surface, split = doing.normalized_form(), "動詞", doing.surface(), ()
         if split:
             parts = tuple(p.normalized_form() for p in split if len(p.surface()) > 1 and p.normalized_form() not in STOP_WORDS)
-            if len(parts) < 2:
+            # 本籍地 (本籍 + 地) keeps 本籍 as its one part, so that 本籍 still meets it; 顔写真 (顔 + 写真)
+            # keeps none: a long piece last is the compound's head, which the lexicon folds onto.
+            if not (len(parts) >= 2 or len(parts) == 1 and len(split) == 2 and len(split[1].surface()) == 1):
                 parts = ()
         common = UNLISTED_ZIPF
         if rarity:
