@@ -389,8 +389,8 @@ class KanaLayout(NamedTuple):
 def kana_layout(text: str) -> KanaLayout:
     """Where the analyser reads grammar in ``text``, as (start, end) character offsets:
     particles and auxiliary verbs (は, ので, でしょう, ました), the light verbs, adjectives and
-    adverbs of STOP_WORDS (しよう of する, いい, どう), and a verb an auxiliary follows (the かかり of かかりますか is 掛かる, no 係);
-    and where each word lies (the ようい of びょういん lies inside one).
+    adverbs of STOP_WORDS (しよう of する, いい, どう), and a verb an auxiliary follows (the かかり
+    of かかりますか is 掛かる, no 係); and where each word lies (the ようい of びょういん lies inside one).
 
     >>> kana_layout("おかねはかかりますか").grammar
     [(3, 4), (4, 7), (7, 9), (9, 10)]

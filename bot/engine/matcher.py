@@ -549,6 +549,7 @@ class Matcher:
                     continue
                 if layout is None:
                     layout = _shifted(kana_layout(after + run + before), -len(after))
+                # Inside a long word of the analyser's, or the start of one (the どうい of どういう).
                 if any(a < i < b and (b - a >= _SPOT_INSIDE_FROM or a < 0) or a == i and end < b and b - a >= _SPOT_INSIDE_FROM for a, b in layout.words):
                     continue
                 # Kana that goes on from a word is grammar when every piece of it is: the ending
