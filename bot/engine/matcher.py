@@ -711,10 +711,11 @@ class Matcher:
         if word.parts:
             weights = [self._weight(p) for p in word.parts]
             total = sum(weights)
+            part_credit = _part_credit(word)
             for field_name, scale in _PART_FIELDS:
                 for part, weight in zip(word.parts, weights):
                     for number in self.postings[field_name].get(part, ()):
-                        credit[number] = max(credit[number], 0.0) + scale * _part_credit(word) * weight / total
+                        credit[number] = max(credit[number], 0.0) + scale * part_credit * weight / total
         for field_name, value in _WHOLE_FIELDS:
             for number in self.postings[field_name].get(word.term, ()):
                 credit[number] = max(credit[number], value)
