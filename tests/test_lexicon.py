@@ -59,6 +59,8 @@ EVERYDAY_WORDS = [
     ("going to the doctor is a consultation", "通院のときに使う", "受診のときに使う"),
     ("a visa is the period of stay", "ビザが延びた", "在留期間が延びた"),
     ("the family register is the place of it", "本籍が県外にある", "本籍地が県外にある"),
+    ("a certificate one can get is one obtained", "コンビニで住民票が取れる", "コンビニで住民票が取得できる"),
+    ("a certificate sent for is one obtained", "住民票を郵送で取り寄せる", "住民票を郵送で取得する"),
 ]
 
 
