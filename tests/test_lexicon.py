@@ -61,6 +61,8 @@ EVERYDAY_WORDS = [
     ("the family register is the place of it", "本籍が県外にある", "本籍地が県外にある"),
     ("a certificate one can get is one obtained", "コンビニで住民票が取れる", "コンビニで住民票が取得できる"),
     ("a certificate sent for is one obtained", "住民票を郵送で取り寄せる", "住民票を郵送で取得する"),
+    ("a carrier is the mobile phone company", "ドコモの講習会", "携帯電話の講習会"),
+    ("a shop is a store", "お店で教えてもらう", "店舗で教えてもらう"),
 ]
 
 
