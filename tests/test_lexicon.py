@@ -63,6 +63,7 @@ EVERYDAY_WORDS = [
     ("a certificate sent for is one obtained", "住民票を郵送で取り寄せる", "住民票を郵送で取得する"),
     ("a carrier is the mobile phone company", "ドコモの講習会", "携帯電話の講習会"),
     ("a shop is a store", "お店で教えてもらう", "店舗で教えてもらう"),
+    ("a job transfer is a move", "転勤で県外へ", "引っ越しで県外へ"),
 ]
 
 
