@@ -64,6 +64,7 @@ EVERYDAY_WORDS = [
     ("a carrier is the mobile phone company", "ドコモの講習会", "携帯電話の講習会"),
     ("a shop is a store", "お店で教えてもらう", "店舗で教えてもらう"),
     ("a job transfer is a move", "転勤で県外へ", "引っ越しで県外へ"),
+    ("the card used as the insurance card is the My Number insurance card", "マイナンバーカードを健康保険証として使う", "マイナ保険証を使う"),
 ]
 
 
