@@ -65,6 +65,12 @@ EVERYDAY_WORDS = [
     ("a shop is a store", "お店で教えてもらう", "店舗で教えてもらう"),
     ("a job transfer is a move", "転勤で県外へ", "引っ越しで県外へ"),
     ("the card used as the insurance card is the My Number insurance card", "マイナンバーカードを健康保険証として使う", "マイナ保険証を使う"),
+    ("buying is a purchase", "カードリーダーはどこで買える", "カードリーダーはどこで購入"),
+    ("showing a paper is presenting it", "病院で何を見せればいい", "病院で何を提示"),
+    ("the post is mailing", "住民票を郵便で送ってほしい", "住民票を郵送で送ってほしい"),
+    ("looking up is checking", "番号を調べたい", "番号を確認したい"),
+    ("typing is input", "暗証番号を打つ", "暗証番号を入力"),
+    ("erasing is deleting", "アプリを消す", "アプリを削除"),
 ]
 
 
