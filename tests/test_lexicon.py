@@ -71,6 +71,8 @@ EVERYDAY_WORDS = [
     ("looking up is checking", "番号を調べたい", "番号を確認したい"),
     ("typing is input", "暗証番号を打つ", "暗証番号を入力"),
     ("erasing is deleting", "アプリを消す", "アプリを削除"),
+    ("giving the card back is returning it", "カードを返したい", "カードを返納したい"),
+    ("taking a photo is photographing", "市役所で撮ってもらえる", "市役所で撮影してもらえる"),
 ]
 
 
