@@ -44,12 +44,12 @@ KAEDE = Path(__file__).parent / "data" / "kaede" / "faq"
 
 def test_an_unanswered_question_offers_its_plausible_entry_first():
     responder = Responder(load_faq(KAEDE))
-    # From another town's question set: the right entry (kd-on-juminhyo-mail) comes first, but not
+    # From another town's question set: the right entry (kd-on-tax-epay) comes first, but not
     # clearly enough to answer.
-    reply = responder.answer("遠くに住んでいるのですが、住民票を郵便で送ってもらうことはできますか。")
+    reply = responder.answer("住民税 PayPayで払える？")
     assert reply.status == "none"
     assert "もしかして" in reply.text
-    assert reply.buttons[0].action == "entry:kd-on-juminhyo-mail"
+    assert reply.buttons[0].action == "entry:kd-on-tax-epay"
     assert reply.buttons[-1].action == "contact"
 
 
