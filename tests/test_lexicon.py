@@ -73,6 +73,8 @@ EVERYDAY_WORDS = [
     ("erasing is deleting", "アプリを消す", "アプリを削除"),
     ("giving the card back is returning it", "カードを返したい", "カードを返納したい"),
     ("taking a photo is photographing", "市役所で撮ってもらえる", "市役所で撮影してもらえる"),
+    ("learning at a class is attending it", "スマホを習いたい", "スマホを受講したい"),
+    ("helping is support", "手続きを手伝ってもらえる", "手続きを支援してもらえる"),
     ("a bank is a financial institution", "銀行の口座を登録", "金融機関の口座を登録"),
     ("a class's teacher is its instructor", "先生に教えてもらう", "講師に教えてもらう"),
 ]
