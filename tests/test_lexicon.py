@@ -77,6 +77,7 @@ EVERYDAY_WORDS = [
     ("helping is support", "手続きを手伝ってもらえる", "手続きを支援してもらえる"),
     ("a bank is a financial institution", "銀行の口座を登録", "金融機関の口座を登録"),
     ("a foreign country is abroad", "外国に住む", "海外に住む"),
+    ("how many days is a period", "何日で届く", "期間で届く"),
     ("a class's teacher is its instructor", "先生に教えてもらう", "講師に教えてもらう"),
 ]
 
