@@ -78,6 +78,7 @@ EVERYDAY_WORDS = [
     ("a bank is a financial institution", "銀行の口座を登録", "金融機関の口座を登録"),
     ("a foreign country is abroad", "外国に住む", "海外に住む"),
     ("how many days is a period", "何日で届く", "期間で届く"),
+    ("kokuho is the national health insurance", "国保の保険料", "国民健康保険の保険料"),
     ("a class's teacher is its instructor", "先生に教えてもらう", "講師に教えてもらう"),
 ]
 
