@@ -102,15 +102,15 @@ def test_longset_has_one_long_message_per_entry(faq):
 
 # (report, questions, outcome, bar): right answers and refusals of off-topic questions at least
 # the bar, wrong answers at most the bar. The bars sit a point or so under the figures of
-# 2026-12-03, session 12 (README), so that a change that loses answers anywhere shows here; wrong answers
+# 2026-12-03, session 13 (README), so that a change that loses answers anywhere shows here; wrong answers
 # keep the 4%.
 BARS = [
-    ("report", "in", "right", 0.92), ("report", "in", "wrong", 0.04), ("report", "out", "refused", 0.89),
-    ("sparse_report", "in", "right", 0.68), ("sparse_report", "in", "wrong", 0.04), ("sparse_report", "out", "refused", 0.89),
-    ("kaede_report", "in", "right", 0.71), ("kaede_report", "in", "wrong", 0.04), ("kaede_report", "out", "refused", 0.90),
-    ("hinode_report", "in", "right", 0.59), ("hinode_report", "in", "wrong", 0.04), ("hinode_report", "out", "refused", 0.89),
-    ("minato_report", "in", "right", 0.67), ("minato_report", "in", "wrong", 0.04), ("minato_report", "out", "refused", 0.89),
-    ("long_report", "in", "right", 0.32), ("long_report", "in", "wrong", 0.04), ("long_report", "out", "refused", 0.95),
+    ("report", "in", "right", 0.93), ("report", "in", "wrong", 0.04), ("report", "out", "refused", 0.89),
+    ("sparse_report", "in", "right", 0.70), ("sparse_report", "in", "wrong", 0.04), ("sparse_report", "out", "refused", 0.89),
+    ("kaede_report", "in", "right", 0.74), ("kaede_report", "in", "wrong", 0.04), ("kaede_report", "out", "refused", 0.90),
+    ("hinode_report", "in", "right", 0.63), ("hinode_report", "in", "wrong", 0.04), ("hinode_report", "out", "refused", 0.89),
+    ("minato_report", "in", "right", 0.69), ("minato_report", "in", "wrong", 0.04), ("minato_report", "out", "refused", 0.89),
+    ("long_report", "in", "right", 0.34), ("long_report", "in", "wrong", 0.04), ("long_report", "out", "refused", 0.95),
 ]
 
 
