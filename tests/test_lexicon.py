@@ -3,7 +3,7 @@
 import pytest
 
 from bot.engine.analysis import words
-from bot.engine.lexicon import Lexicon, builtin_groups
+from bot.engine.lexicon import Lexicon, builtin_groups, related_words
 
 
 def folded(lexicon, text):
@@ -93,3 +93,10 @@ def test_a_child_is_not_folded_into_the_family():
     # A child's card has entries of its own (15歳未満, 顔写真なし).
     lexicon = Lexicon.build(builtin_groups())
     assert "家族" not in folded(lexicon, "子どものカード")
+
+
+def test_every_related_word_reads_as_one_word():
+    # A related word is looked up by the one term the analyser reads it as (matcher._related).
+    for resident, staff in related_words().items():
+        assert len(words(resident)) == 1, resident
+        assert len(words(staff)) == 1, staff

@@ -629,3 +629,25 @@ def test_a_resident_s_piece_meets_the_compound_that_holds_it_less_than_the_word_
     town = _town(("form", "申請書の書き方", "窓口へ。"), ("fee", "手数料はいくら", "無料です。"))
     credit = town._word_credit(town.read_question("申請")[0])
     assert 0 < max(credit.values()) < 1
+
+
+def _medical_institution_town() -> Matcher:
+    return _town(
+        ("insurance", "資格確認書で受診するには", "医療機関の受付で資格確認書を提示してください。"),
+        ("class", "スマホ教室の日程は", "毎月第2火曜日です。"),
+    )
+
+
+def test_a_related_word_the_faq_lacks_counts_where_the_faqs_word_is():
+    # The FAQ writes 医療機関, never 病院 (bot/engine/data/related.yaml).
+    [(entry, _)] = _medical_institution_town().rank("病院で何を出せばいい？", 1)
+    assert entry.id == "insurance"
+
+
+def test_a_related_word_keeps_the_weight_of_an_everyday_word():
+    # 病院がある (an appointment) must not weigh as the FAQ's rare 医療機関.
+    town = _medical_institution_town()
+    [hospital] = town.explain("病院").words
+    [institution] = town.explain("医療機関").words
+    assert hospital.weight < institution.weight
+    assert "医療機関" in hospital.kind

@@ -29,6 +29,14 @@ def other_service_words() -> list[str]:
     return [str(w) for w in yaml.safe_load(text)["words"]]
 
 
+@functools.lru_cache(maxsize=1)
+def related_words() -> dict[str, str]:
+    """Residents' words that point to a staff word without meaning it exactly
+    (``bot/engine/data/related.yaml``): resident's word → staff word."""
+    text = resources.files("bot.engine").joinpath("data/related.yaml").read_text(encoding="utf-8")
+    return {str(v): str(k) for k, vs in yaml.safe_load(text).items() for v in vs}
+
+
 def builtin_groups() -> dict[str, list[str]]:
     """The shipped lexicon: canonical word → variants."""
     text = resources.files("bot.engine").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")

@@ -33,7 +33,7 @@ from rapidfuzz.distance import Levenshtein
 from ..content.faq import Entry, Faq
 from .analysis import HOW_LONG, KanaLayout, Word, is_dictionary_katakana, kana_layout, mend_lookalikes, reading, words, words_and_reading
 from .frequency import UNLISTED_ZIPF, zipf
-from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words
+from .lexicon import Lexicon, builtin_groups, kana_stems, other_service_words, related_words
 from .smalltalk import smalltalk_kind
 from .textnorm import fold_reading, has_kanji, is_hiragana, normalize, to_hiragana, to_katakana, unvoiced
 
@@ -376,6 +376,13 @@ class Matcher:
             self._idf[term] = min(self._idf[term], self._unseen_idf * _general_rarity(term, zipf(term)))
         # Another counter's words (運転免許, 保育園 …) that this FAQ never uses.
         self._foreign = {w.term for word in other_service_words() for w in self.analyse(word)} - set(holders)
+        # Residents' words that point to a word this FAQ writes (related.yaml: 病院 → 医療機関), by
+        # the terms the analyser reads them as.
+        self._related: dict[str, str] = {}
+        for resident, staff in related_words().items():
+            said, meant = self.analyse(resident), self.analyse(staff)
+            if len(said) == 1 and len(meant) == 1 and meant[0].term in self._idf:
+                self._related[said[0].term] = meant[0].term
         self._unseen_weights: dict[tuple[str, float], float] = {}
         for indexed in self.entries:
             for phrasing in indexed.phrasings:
@@ -716,9 +723,13 @@ class Matcher:
                 for part, weight in zip(word.parts, weights):
                     for number in self.postings[field_name].get(part, ()):
                         credit[number] = max(credit[number], 0.0) + scale * part_credit * weight / total
-        for field_name, value in _WHOLE_FIELDS:
-            for number in self.postings[field_name].get(word.term, ()):
-                credit[number] = max(credit[number], value)
+        # A related word the FAQ lacks (病院) counts where the FAQ's word (医療機関) is; its weight
+        # stays its own (see related.yaml).
+        related = self._related.get(word.term) if word.term not in self._idf else None
+        for term in (word.term, related) if related else (word.term,):
+            for field_name, value in _WHOLE_FIELDS:
+                for number in self.postings[field_name].get(term, ()):
+                    credit[number] = max(credit[number], value)
         return credit
 
     def _covered(self, word: Word, terms: set[str], parts: set[str]) -> float:
@@ -923,6 +934,8 @@ class Matcher:
             return "faq"
         if self._is_foreign(term):
             return "other-service"
+        if term in self._related:
+            return f"FAQ にないことば（「{self._related[term]}」のある項目に数える。重みはふだんのことばのまま: zipf {word.common:.1f}）"
         return f"FAQ にないことば（ふだんの使われ方 zipf {word.common:.1f}: 大きいほどよく使う語で、軽い）"
 
     def _agreement(self, query: str, ranked: list[tuple[int, float, float]], relevance: dict[int, float]) -> tuple[float, float]:
