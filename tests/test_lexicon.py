@@ -75,6 +75,7 @@ EVERYDAY_WORDS = [
     ("taking a photo is photographing", "市役所で撮ってもらえる", "市役所で撮影してもらえる"),
     ("learning at a class is attending it", "スマホを習いたい", "スマホを受講したい"),
     ("helping is support", "手続きを手伝ってもらえる", "手続きを支援してもらえる"),
+    ("fleeing is evacuating", "逃げる場所の情報", "避難する場所の情報"),
     ("a bank is a financial institution", "銀行の口座を登録", "金融機関の口座を登録"),
     ("a foreign country is abroad", "外国に住む", "海外に住む"),
     ("how many days is a period", "何日で届く", "期間で届く"),
