@@ -8,6 +8,7 @@ from bot.content.faq import Category, Entry, Faq, Settings
 from bot.content.loader import load_faq
 from bot.engine.analysis import HOW_LONG, KANA_GUESS_ZIPF, words
 from bot.engine.frequency import UNLISTED_ZIPF, zipf
+from bot.engine.lexicon import related_words
 from bot.engine.matcher import AGREEMENT_SHARE, Calibration, Matcher
 
 KAEDE_FAQ = Path(__file__).parent / "data" / "kaede" / "faq"
@@ -645,9 +646,26 @@ def test_a_related_word_the_faq_lacks_counts_where_the_faqs_word_is():
 
 
 def test_a_related_word_keeps_the_weight_of_an_everyday_word():
-    # 病院がある (an appointment) must not weigh as the FAQ's rare 医療機関.
+    # 病院がある (an appointment) must not weigh as the FAQ's rare 医療機関, as a fold would make it.
     town = _medical_institution_town()
     [hospital] = town.explain("病院").words
     [institution] = town.explain("医療機関").words
     assert hospital.weight < institution.weight
+
+
+def test_explain_names_the_staff_word_a_related_word_counts_for():
+    [hospital] = _medical_institution_town().explain("病院").words
     assert "医療機関" in hospital.kind
+
+
+@pytest.mark.parametrize("resident, staff", sorted(related_words().items()))
+def test_each_related_word_finds_its_staff_words_entry(resident, staff):
+    town = _town(("staff", f"{staff}について", "窓口でご案内します。"), ("other", "ごみの出し方は", "分別してください。"))
+    [(entry, _)] = town.rank(resident, 1)
+    assert entry.id == "staff"
+
+
+def test_a_verbs_reading_does_not_stand_for_its_word_in_kana():
+    # 習う folds onto 受講, but ならう inside それならうちの is no 受講: only nouns' readings are spotted.
+    town = _town(("class", "スマホ教室の受講方法は", "申込書を出してください。"))
+    assert "受講" not in [w.term for w in town.read("それならうちのこも")]

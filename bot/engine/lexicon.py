@@ -16,7 +16,7 @@ from importlib import resources
 
 import yaml
 
-from .analysis import Word, all_lemmas, content_word_count, words
+from .analysis import HOW_LONG, Word, all_lemmas, content_word_count, words
 from .textnorm import normalize
 
 _LONGEST_VARIANT = 4
@@ -60,6 +60,9 @@ class Lexicon:
     # Dictionary forms that only a variant makes meaningful (ただ, read as a conjunction).
     keep: frozenset[str] = frozenset()
     starters: set[str] = field(default_factory=set)
+    # Spellings that read as nouns only: only their sound may stand for the word in voice input's kana
+    # (a verb's, such as ならう or とれる, hides inside everyday kana: それならうちの).
+    noun_spellings: set[str] = field(default_factory=set)
     # Every spelling as written (canonical ones too), for reading voice input: spelling → canonical.
     spellings: dict[str, str] = field(default_factory=dict)
     # A canonical compound's own parts (公金受取口座: 公金, 受取, 口座), so that a folded word
@@ -97,6 +100,8 @@ class Lexicon:
             text = normalize(str(spelling))
             self.spellings[text] = canonical
             read = words(text, self.keep)
+            if read and all(w.noun or w.term == HOW_LONG for w in read):
+                self.noun_spellings.add(text)
             if text == canonical:
                 parts = read[0].parts if len(read) == 1 else tuple(w.term for w in read)
                 if len(parts) > 1:

@@ -376,12 +376,12 @@ class Matcher:
             self._idf[term] = min(self._idf[term], self._unseen_idf * _general_rarity(term, zipf(term)))
         # Another counter's words (運転免許, 保育園 …) that this FAQ never uses.
         self._foreign = {w.term for word in other_service_words() for w in self.analyse(word)} - set(holders)
-        # Residents' words that point to a word this FAQ writes (related.yaml: 病院 → 医療機関), by
-        # the terms the analyser reads them as.
+        # Residents' words this FAQ lacks that point to a word it writes (related.yaml: 病院 →
+        # 医療機関), by the terms the analyser reads them as.
         self._related: dict[str, str] = {}
         for resident, staff in related_words().items():
             said, meant = self.analyse(resident), self.analyse(staff)
-            if len(said) == 1 and len(meant) == 1 and meant[0].term in self._idf:
+            if len(said) == 1 and len(meant) == 1 and said[0].term not in self._idf and meant[0].term in self._idf:
                 self._related[said[0].term] = meant[0].term
         self._unseen_weights: dict[tuple[str, float], float] = {}
         for indexed in self.entries:
@@ -471,6 +471,8 @@ class Matcher:
                 if term in nouns and len(sound) >= _SPOT_MIN:
                     self._noun_by_reading.setdefault(sound, term)
         for spelling, canonical in self.lexicon.spellings.items():
+            if spelling not in self.lexicon.noun_spellings:
+                continue
             sound = fold_reading(reading(spelling))
             if len(sound) >= _SPOT_MIN:
                 self._noun_by_reading.setdefault(sound, canonical)
@@ -725,7 +727,7 @@ class Matcher:
                         credit[number] = max(credit[number], 0.0) + scale * part_credit * weight / total
         # A related word the FAQ lacks (病院) counts where the FAQ's word (医療機関) is; its weight
         # stays its own (see related.yaml).
-        related = self._related.get(word.term) if word.term not in self._idf else None
+        related = self._related.get(word.term)
         for term in (word.term, related) if related else (word.term,):
             for field_name, value in _WHOLE_FIELDS:
                 for number in self.postings[field_name].get(term, ()):
