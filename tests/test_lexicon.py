@@ -1,12 +1,9 @@
 """Folding residents' words onto staff words: the built-in lexicon and a town's synonyms."""
 
-from pathlib import Path
-
 import pytest
-import yaml
 
 from bot.engine.analysis import words
-from bot.engine.lexicon import Lexicon, builtin_groups, related_words
+from bot.engine.lexicon import Lexicon, _groups, builtin_groups, related_words
 
 
 def folded(lexicon, text):
@@ -99,8 +96,7 @@ def test_a_child_is_not_folded_into_the_family():
 
 def test_a_related_word_is_listed_under_one_staff_word():
     # related_words() maps each resident's word to one staff word: a second line would overwrite.
-    text = (Path(__file__).parents[1] / "bot" / "engine" / "data" / "related.yaml").read_text(encoding="utf-8")
-    listed = [w for vs in yaml.safe_load(text).values() for w in vs]
+    listed = [w for residents in _groups("related.yaml").values() for w in residents]
     assert len(listed) == len(set(listed))
 
 

@@ -22,32 +22,38 @@ from .textnorm import normalize
 _LONGEST_VARIANT = 4
 
 
+def _data(name: str):
+    """One of the shipped YAML files in ``bot/engine/data``, parsed."""
+    return yaml.safe_load(resources.files("bot.engine").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+
+
+def _groups(name: str) -> dict[str, list[str]]:
+    """A shipped file of groups: staff word → residents' words."""
+    return {str(k): [str(v) for v in vs] for k, vs in _data(name).items()}
+
+
 @functools.lru_cache(maxsize=1)
 def other_service_words() -> list[str]:
     """Words of municipal services outside the digital desk (``bot/engine/data/other_services.yaml``)."""
-    text = resources.files("bot.engine").joinpath("data/other_services.yaml").read_text(encoding="utf-8")
-    return [str(w) for w in yaml.safe_load(text)["words"]]
+    return [str(w) for w in _data("other_services.yaml")["words"]]
 
 
 @functools.lru_cache(maxsize=1)
 def related_words() -> dict[str, str]:
     """Residents' words that point to a staff word without meaning it exactly
     (``bot/engine/data/related.yaml``): resident's word → staff word."""
-    text = resources.files("bot.engine").joinpath("data/related.yaml").read_text(encoding="utf-8")
-    return {str(v): str(k) for k, vs in yaml.safe_load(text).items() for v in vs}
+    return {resident: staff for staff, residents in _groups("related.yaml").items() for resident in residents}
 
 
 def builtin_groups() -> dict[str, list[str]]:
     """The shipped lexicon: canonical word → variants."""
-    text = resources.files("bot.engine").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    return {str(k): [str(v) for v in vs] for k, vs in yaml.safe_load(text).items()}
+    return _groups("lexicon.yaml")
 
 
 @functools.lru_cache(maxsize=1)
 def kana_stems() -> dict[str, str]:
     """Hiragana verb stems and their kanji, longest first: なくし → 無くし."""
-    text = resources.files("bot.engine").joinpath("data/kana_stems.yaml").read_text(encoding="utf-8")
-    stems = {str(k): str(v) for k, v in yaml.safe_load(text).items()}
+    stems = {str(k): str(v) for k, v in _data("kana_stems.yaml").items()}
     return dict(sorted(stems.items(), key=lambda item: -len(item[0])))
 
 
