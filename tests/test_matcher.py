@@ -1,5 +1,6 @@
 """How the matcher reads residents' Japanese. One behaviour per test."""
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -388,26 +389,6 @@ def test_how_long_is_read_as_a_word(matcher):
     assert "(どれくらい)" in [w.term for w in matcher.read("申し込んでからどれぐらいかかる？")]
 
 
-def test_a_large_faq_read_in_two_threads_ranks_as_one_thread_does(faq, monkeypatch):
-    # Above _PARALLEL_FROM entries the answers are analysed in two threads; the result must
-    # not depend on it. Three copies of the shipped FAQ under other ids make a large one.
-    import dataclasses
-
-    import bot.engine.matcher as matcher_module
-
-    copies = tuple(
-        dataclasses.replace(c, file=f"{n}{c.file}", entries=tuple(dataclasses.replace(e, id=f"{e.id}-{n}") for e in c.entries))
-        for n in range(3) for c in faq.categories
-    )
-    large = dataclasses.replace(faq, categories=copies)
-    assert len(large.entries) >= matcher_module._PARALLEL_FROM
-    threaded = Matcher(large)
-    monkeypatch.setattr(matcher_module, "_PARALLEL_FROM", 10**9)
-    serial = Matcher(large)
-    for question in ["マイナンバーカードをなくした", "スマホ教室はいつ", "暗証番号を忘れた", "コンビニで住民票"]:
-        assert threaded.rank(question) == serial.rank(question), question
-
-
 def test_a_sentence_that_only_asks_when_does_not_carry_a_message(matcher):
     assert matcher.match("ペットボトルって何ゴミ？何曜日に出すの").status == "none"
 
@@ -669,3 +650,27 @@ def test_a_verbs_reading_does_not_stand_for_its_word_in_kana():
     # 習う folds onto 受講, but ならう inside それならうちの is no 受講: only nouns' readings are spotted.
     town = _town(("class", "スマホ教室の受講方法は", "申込書を出してください。"))
     assert "受講" not in [w.term for w in town.read("それならうちのこも")]
+
+
+def test_an_answer_read_sentence_by_sentence_has_the_whole_answers_words():
+    # Each sentence is read once per load; after a 。 the analyser reads ひと咲き's ひと as 人, at
+    # the start of a text as 一: the answer must read as it does whole.
+    answer = "窓口でご案内します。【お問い合わせ】。ひと咲きまち咲き担当局。電話でご案内します。"
+    town = _town(("a", "手続きは", answer), ("b", "場所は", "窓口でご案内します。【お問い合わせ】。"))
+    whole = town.lexicon.fold(words(answer, town.lexicon.keep))
+    assert town._analyse_answers([town.faq.entries[0]])[0] == whole
+
+
+def test_building_an_index_leaves_the_garbage_collector_as_it_was():
+    gc.enable()
+    _town(("a", "手続きは", "窓口です。"))
+    assert gc.isenabled()
+
+
+def test_building_an_index_does_not_start_a_garbage_collector_someone_stopped():
+    gc.disable()
+    try:
+        _town(("a", "手続きは", "窓口です。"))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -65,7 +65,8 @@ class Lexicon:
     canonicals: set[str] = field(default_factory=set)
     # Dictionary forms that only a variant makes meaningful (ただ, read as a conjunction).
     keep: frozenset[str] = frozenset()
-    starters: set[str] = field(default_factory=set)
+    # The first word of each variant, with the most words of any variant that starts with it.
+    starters: dict[str, int] = field(default_factory=dict)
     # Spellings that read as nouns only: only their sound may stand for the word in voice input's kana
     # (a verb's, such as ならう or とれる, hides inside everyday kana: それならうちの).
     noun_spellings: set[str] = field(default_factory=set)
@@ -129,20 +130,21 @@ class Lexicon:
             elif key and len(key) <= _LONGEST_VARIANT:
                 # A town's own word wins over the built-in one: later groups overwrite.
                 self.sequences[key] = canonical
-                self.starters.add(key[0])
+                self.starters[key[0]] = max(len(key), self.starters.get(key[0], 0))
 
     def fold(self, analysed: list[Word]) -> list[Word]:
         """Replace every known variant, longest first, by its canonical word."""
         folded: list[Word] = []
+        terms = [w.term for w in analysed]
         i = 0
-        while i < len(analysed):
-            if analysed[i].term not in self.starters:
+        while i < len(terms):
+            longest = self.starters.get(terms[i])
+            if longest is None:
                 folded.append(analysed[i])
                 i += 1
                 continue
-            for size in range(min(_LONGEST_VARIANT, len(analysed) - i), 0, -1):
-                key = tuple(w.term for w in analysed[i : i + size])
-                canonical = self.sequences.get(key)
+            for size in range(min(longest, len(terms) - i), 0, -1):
+                canonical = self.sequences.get(tuple(terms[i : i + size]))
                 if canonical is not None:
                     folded.append(Word(canonical, self.parts.get(canonical, ()), True))
                     i += size
