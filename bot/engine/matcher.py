@@ -20,7 +20,6 @@ the question do not drown it.
 from __future__ import annotations
 
 import gc
-import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -795,7 +794,7 @@ class Matcher:
             return {n: (c, c) for n, c in coverage.items()}
         best = max(bm25.values())
         fused = {}
-        for number in set(coverage) | set(heapq.nlargest(_SHORTLIST, bm25, key=bm25.__getitem__)):
+        for number in set(coverage) | set(sorted(bm25, key=bm25.__getitem__, reverse=True)[:_SHORTLIST]):
             covered = coverage.get(number, 0.0)
             fused[number] = ((1 - _BM25_SHARE) * covered + _BM25_SHARE * 100.0 * bm25.get(number, 0.0) / best, covered)
         return fused
@@ -811,7 +810,7 @@ class Matcher:
             for number, credit in self._word_credit(word).items():
                 said[number] += weight * (credit if credit < 1.0 else 1.0) / total
         # Only entries that could still reach the top need the costlier phrasing check.
-        shortlist = heapq.nlargest(_SHORTLIST, said, key=said.__getitem__)
+        shortlist = sorted(said, key=said.__getitem__, reverse=True)[:_SHORTLIST]
         scores = {}
         for number in shortlist:
             meant = max((self._phrasing_covered(p, asked, asked_parts) for p in self.entries[number].phrasings), default=0.0)
