@@ -79,10 +79,9 @@ EVERYDAY_WORDS = [
     ("typing in is input", "暗証番号を打ち込む", "暗証番号を入力"),
     ("how many days is a period", "何日で届く", "期間で届く"),
     ("kokuho is the national health insurance", "国保の保険料", "国民健康保険の保険料"),
-    ("finding is discovery", "カードを見つけた", "カードを発見"),
     ("noisy is noise", "隣がうるさい", "隣が騒音"),
     ("a dog in katakana is a dog", "イヌの登録", "犬の登録"),
-    ("a stray cat is a cat", "野良猫が庭にいる", "猫が庭にいる"),
+    ("a stray dog is a dog", "野良犬が庭にいる", "犬が庭にいる"),
 ]
 
 

@@ -674,3 +674,9 @@ def test_building_an_index_does_not_start_a_garbage_collector_someone_stopped():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_reading_of_a_kanji_spelling_that_means_another_word_is_not_spotted():
+    # うるさい folds onto 騒音; 煩い's reading わずらい (長患い) must not respell voice input as 騒音.
+    town = _town(("noise", "騒音の相談はどこですか", "環境課にご相談ください。"))
+    assert "騒音" not in [w.term for w in town.read("ながわずらいしている")]

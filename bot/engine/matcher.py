@@ -430,7 +430,8 @@ class Matcher:
 
         A sentence after the first is read with the 。 before it, as the analyser reads it
         inside the whole answer: at the start of a text it reads ひと咲き's ひと as 一, after
-        a 。 as 人. Read so, the words are the same as the whole answer's."""
+        a 。 as 人. Read so, the words are the whole answer's (on every FAQ measured); only a
+        run of symbols around a 。 (「。)。●」) can group otherwise, into a token no one asks."""
         read: dict[str, list[Word]] = {}
         analysed = []
         for entry in entries:
