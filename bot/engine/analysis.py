@@ -113,19 +113,24 @@ def _tokenizer():
     return tokenizer
 
 
-@functools.lru_cache(maxsize=4096)
-def _major_pos(pos_id: int) -> str:
-    return _dictionary().pos_of(pos_id)[0]
+@functools.cache
+def _parts_of_speech() -> tuple[tuple[str, ...], ...]:
+    """Every part of speech in the dictionary, by its id, read from it once."""
+    found = []
+    while (pos := _dictionary().pos_of(len(found))) is not None:
+        found.append(tuple(pos))
+    return tuple(found)
 
 
 @functools.cache
 def _major_pos_by_id() -> tuple[str, ...]:
     """Every part of speech's first level, by its id: read once per morpheme of every FAQ
     text, a tuple is the cheapest lookup."""
-    found = []
-    while (pos := _dictionary().pos_of(len(found))) is not None:
-        found.append(pos[0])
-    return tuple(found)
+    return tuple(pos[0] for pos in _parts_of_speech())
+
+
+def _major_pos(pos_id: int) -> str:
+    return _major_pos_by_id()[pos_id]
 
 
 # Kanji and hiragana that look like katakana, as a hurried thumb or a handwriting keyboard picks
@@ -332,13 +337,7 @@ _NUMERAL_MYRIADS = {"万": 10**4, "億": 10**8}
 @functools.cache
 def _pos_ids(major: str, minor: str) -> frozenset[int]:
     """The dictionary's part-of-speech ids whose first two levels are ``major``, ``minor``."""
-    found = set()
-    pos_id = 0
-    while (pos := _dictionary().pos_of(pos_id)) is not None:
-        if pos[0] == major and pos[1] == minor:
-            found.add(pos_id)
-        pos_id += 1
-    return frozenset(found)
+    return frozenset(pos_id for pos_id, pos in enumerate(_parts_of_speech()) if pos[:2] == (major, minor))
 
 
 def _numeral_pos_ids() -> frozenset[int]:
