@@ -10,7 +10,7 @@ from bot.content.loader import load_faq
 from bot.engine.analysis import HOW_LONG, KANA_GUESS_ZIPF, words
 from bot.engine.frequency import UNLISTED_ZIPF, zipf
 from bot.engine.lexicon import related_words
-from bot.engine.matcher import AGREEMENT_SHARE, Calibration, Matcher
+from bot.engine.matcher import AGREEMENT_SHARE, Calibration, Matcher, _collector_paused
 
 KAEDE_FAQ = Path(__file__).parent / "data" / "kaede" / "faq"
 
@@ -674,6 +674,27 @@ def test_building_an_index_does_not_start_a_garbage_collector_someone_stopped():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_garbage_collector_is_paused_while_an_index_is_built(monkeypatch):
+    during = []
+    build = Matcher._build
+    monkeypatch.setattr(Matcher, "_build", lambda self, faq: (during.append(gc.isenabled()), build(self, faq)))
+    gc.enable()
+    _town(("a", "手続きは", "窓口です。"))
+    assert during == [False]
+
+
+def test_the_garbage_collector_stays_paused_until_the_last_of_overlapping_builds_ends():
+    # Two threads' builds: the first to start ends before the second does.
+    gc.enable()
+    first, second = _collector_paused(), _collector_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
 
 
 def test_the_reading_of_a_kanji_spelling_that_means_another_word_is_not_spotted():

@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -336,19 +337,37 @@ class _IndexedEntry:
     phrasings: list[_Phrasing] = field(default_factory=list)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
+class _CollectorPause:
     """Python's cyclic garbage collector held off while an index is built: the build makes
     hundreds of thousands of small objects and no cycles, and the collector's passes over them
     cost a tenth of a large FAQ's load (LocalgovFAQ about 0.2 s). Another thread answering
-    meanwhile loses nothing: its garbage is only collected after the build."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
+    meanwhile loses nothing: its garbage is only collected after the build.
+
+    Builds may overlap (a reload while staff try an edit): the collector comes back when the
+    last of them ends, and only if it was on when the first began."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._builds = 0
+        self._enable_after = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if not self._builds:
+                self._enable_after = gc.isenabled()
+                gc.disable()
+            self._builds += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._builds -= 1
+                if not self._builds and self._enable_after:
+                    gc.enable()
+
+
+_collector_paused = _CollectorPause()
 
 
 class Matcher:
