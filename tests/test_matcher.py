@@ -528,6 +528,24 @@ def test_readings_that_do_not_both_prefer_the_leader_do_not_answer():
     assert calibration.agreed(ranked, 0.9, AGREEMENT_SHARE - 0.01) is None
 
 
+def test_a_long_message_is_answered_when_its_whole_and_its_asking_sentences_agree():
+    calibration = Calibration.for_faq(1.0)
+    ranked = [(0, 50.0, 40.0), (1, 38.0, 30.0)]
+    assert calibration.readings_agree(ranked, {0: 50.0, 1: 38.0}, {0: 60.0, 1: 45.0}) is not None
+
+
+def test_the_whole_message_preferring_the_leader_by_less_than_a_clear_lead_does_not_answer():
+    calibration = Calibration.for_faq(1.0)
+    ranked = [(0, 50.0, 40.0), (1, 38.0, 30.0)]
+    assert calibration.readings_agree(ranked, {0: 50.0, 1: 41.0}, {0: 60.0, 1: 45.0}) is None
+
+
+def test_asking_sentences_that_prefer_another_entry_do_not_answer():
+    calibration = Calibration.for_faq(1.0)
+    ranked = [(0, 50.0, 40.0), (1, 38.0, 30.0)]
+    assert calibration.readings_agree(ranked, {0: 50.0, 1: 38.0}, {0: 40.0, 1: 55.0}) is None
+
+
 def test_agreement_is_only_asked_of_a_leader_within_the_other_answer_bounds():
     calibration = Calibration.for_faq(1.0)
     assert calibration.may_agree([(0, 50.0, 60.0), (1, 40.0, 50.0)])
