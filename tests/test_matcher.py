@@ -719,3 +719,20 @@ def test_the_reading_of_a_kanji_spelling_that_means_another_word_is_not_spotted(
     # うるさい folds onto 騒音; 煩い's reading わずらい (長患い) must not respell voice input as 騒音.
     town = _town(("noise", "騒音の相談はどこですか", "環境課にご相談ください。"))
     assert "騒音" not in [w.term for w in town.read("ながわずらいしている")]
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["なくなった しゅじんの まいなんばーかーど どうしたら いいですか", "ははが なくなりました かーどは どうすれば", "父さんがなくなったので、カードを返したい"],
+)
+def test_a_family_member_who_nakunatta_died(matcher, message):
+    terms = {w.term for w in matcher.read(message)}
+    assert "死亡" in terms
+    assert "紛失" not in terms
+
+
+@pytest.mark.parametrize("message", ["父のカードがなくなった", "カードが なくなりました", "なくなったカードが出てきた"])
+def test_a_card_that_nakunatta_was_lost(matcher, message):
+    terms = {w.term for w in matcher.read(message)}
+    assert "紛失" in terms
+    assert "死亡" not in terms

@@ -19,6 +19,7 @@ the question do not drown it.
 
 from __future__ import annotations
 
+import functools
 import gc
 import math
 import re
@@ -178,6 +179,8 @@ _LOANWORD_REACH = 8
 _CORRECTABLE_BELOW_ZIPF = 3.0
 # Katakana words this long are seldom one letter from another real word (マイナポータル,
 # スマートフォン); shorter ones are (カード, ガード).
+# How far before なくな a family member as its subject is looked for (祖母ちゃんが: 5 characters).
+_KIN_REACH = 12
 _LONG_LOANWORD = re.compile(r"[ァ-ヺー]{6,}")
 # Kana of a word that FAQ words written side by side may be joined into (じどうてあて).
 _KNOWN_JOIN_MIN = 5
@@ -686,7 +689,7 @@ class Matcher:
         return near[0][0] if len(near) == 1 else None
 
     def read_question(self, text: str) -> list[Word]:
-        spotted = self._spot_kana(self._mend_loanwords(text))
+        spotted = self._spot_kana(self._mend_loanwords(_kin_passed_away(text)))
         read = self._join_homophones([self._correct(w) for w in self.analyse(spotted, rarity=True)], spotted)
         # An adverb this FAQ never uses is how the resident speaks (ちゃんと届いた？, もう切れる),
         # not the topic; weighed even as an everyday word, it kept right entries under the
@@ -1265,6 +1268,29 @@ def _relevance_after_head(ranked: list[tuple[int, float, float]], relevance: dic
     them (``bot ask --top 10``) follows BM25 relevance, which finds related entries better."""
     head = ranked[:_RELEVANCE_AFTER]
     return head + sorted(ranked[_RELEVANCE_AFTER:], key=lambda item: (-relevance.get(item[0], 0.0), -item[1], item[0]))
+
+
+@functools.cache
+def _kin_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """なくなった before a family member (the lexicon's 家族 group, in kanji or its reading), and
+    a family member as the subject just before なくな."""
+    kin = (*builtin_groups().get("家族", []), "家族")
+    spellings = sorted({*kin, *(reading(k) for k in kin)}, key=len, reverse=True)
+    names = "|".join(map(re.escape, spellings))
+    return re.compile(rf"なくなった\s*(?:{names})"), re.compile(rf"(?:{names})(?:さん|ちゃん|さま|様)?[がはも、]\s*$")
+
+
+def _kin_passed_away(text: str) -> str:
+    """「なくなった しゅじんの カード」「母がなくなりました」: typed in kana, なくなる of a family
+    member is 亡くなる (died), not 無くなる (lost), as the analyser reads it. Only where the
+    family member is what なくなった describes, or its subject: 「父のカードがなくなった」 is lost."""
+    if "なくな" not in text:
+        return text
+    describing, subject = _kin_patterns()
+    for at in [found.start() for found in re.finditer("なくな", text)]:
+        if describing.match(text, at) or subject.search(text, max(0, at - _KIN_REACH), at):
+            text = text[:at] + "亡くな" + text[at + len("なくな"):]
+    return text
 
 
 def _lead(ranked: list[tuple[int, float, float]]) -> float:
