@@ -82,6 +82,7 @@ EVERYDAY_WORDS = [
     ("noisy is noise", "隣がうるさい", "隣が騒音"),
     ("a dog in katakana is a dog", "イヌの登録", "犬の登録"),
     ("a stray dog is a dog", "野良犬が庭にいる", "犬が庭にいる"),
+    ("an electronic application is an online one", "電子申請の状況を確認", "オンライン申請の状況を確認"),
     ("day service is day care", "デイサービスを使いたい", "通所介護を使いたい"),
 ]
 
