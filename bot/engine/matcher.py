@@ -179,9 +179,10 @@ _LOANWORD_REACH = 8
 _CORRECTABLE_BELOW_ZIPF = 3.0
 # Katakana words this long are seldom one letter from another real word (マイナポータル,
 # スマートフォン); shorter ones are (カード, ガード).
-# How far before なくな a family member as its subject is looked for (祖母ちゃんが: 5 characters).
-_KIN_REACH = 12
 _LONG_LOANWORD = re.compile(r"[ァ-ヺー]{6,}")
+# How far before なくな a family member as its subject is looked for: the longest family word
+# with its honorific, particle and a space (「きょうだいさんが 」 is 9 characters).
+_KIN_REACH = 12
 # Kana of a word that FAQ words written side by side may be joined into (じどうてあて).
 _KNOWN_JOIN_MIN = 5
 # Caches of what residents' unknown words mean; cleared when full, words are endless.
@@ -1301,8 +1302,12 @@ def _lead(ranked: list[tuple[int, float, float]]) -> float:
 def _lead_of(scores: dict[int, float], leader: int) -> float:
     """How far ``leader`` is ahead of the best other entry in ``scores``; negative when it is
     not first."""
-    rival = max((s for n, s in scores.items() if n != leader), default=0.0)
-    return scores.get(leader, 0.0) - rival
+    return scores.get(leader, 0.0) - _rival(scores, leader)
+
+
+def _rival(scores: dict[int, float], leader: int) -> float:
+    """The best score of an entry other than ``leader``."""
+    return max((s for n, s in scores.items() if n != leader), default=0.0)
 
 
 def _share(scores: dict[int, float], leader: int) -> float:
@@ -1311,8 +1316,7 @@ def _share(scores: dict[int, float], leader: int) -> float:
     mine = scores.get(leader, 0.0)
     if mine <= 0:
         return 0.0
-    rival = max((s for n, s in scores.items() if n != leader), default=0.0)
-    return mine / (mine + rival)
+    return mine / (mine + _rival(scores, leader))
 
 
 def _spell_loanwords(text: str) -> str:
