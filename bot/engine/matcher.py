@@ -329,7 +329,7 @@ class _Reading(NamedTuple):
     # Matcher._focused); empty when it has none.
     asked: dict[int, float]
     # Each entry's score for the whole message alone, before the sentences and the asking
-    # sentences could raise it.
+    # sentences could raise it; empty, like ``asked``, when the message has no asking sentences.
     whole: dict[int, float]
 
 
@@ -885,7 +885,6 @@ class Matcher:
         whole = self.read_question(text)
         relevance = self._bm25.scores(_bm25_tokens(whole))
         best = self._score_all(whole, bm25=relevance)
-        whole_scores = {number: score for number, (score, _) in best.items()}
         reads: dict[str, list[Word]] = {}
 
         def read(sentence: str) -> list[Word]:
@@ -896,7 +895,10 @@ class Matcher:
 
         focused = self._focused(text, read)
         asked: dict[int, float] = {}
+        whole_scores: dict[int, float] = {}
         if focused is not None:
+            # Only a message with asking sentences is asked whether the two readings agree.
+            whole_scores = {number: score for number, (score, _) in best.items()}
             for number, (score, covered) in self._score_all(*focused).items():
                 asked[number] = score
                 if score > best.get(number, (0.0, 0.0))[0]:
@@ -1038,9 +1040,11 @@ class Matcher:
         distinct_words = len({w.term for w in read})
         rule = self.calibration.rule(ranked, distinct_words)
         if not rule.startswith("answer") and self.calibration.may_agree(ranked, distinct_words):
-            rule = self.calibration.agreed(ranked, *self._agreement(query, ranked, reading.relevance)) or rule
-        if not rule.startswith("answer") and reading.asked and self.calibration.may_agree(ranked, distinct_words):
-            rule = self.calibration.readings_agree(ranked, reading.whole, reading.asked) or rule
+            rule = (
+                self.calibration.agreed(ranked, *self._agreement(query, ranked, reading.relevance))
+                or (self.calibration.readings_agree(ranked, reading.whole, reading.asked) if reading.asked else None)
+                or rule
+            )
         if rule.startswith("answer") and read and all(w.term in _QUESTION_KINDS for w in read):
             # 「何曜日？」「いくら？」 alone say what kind of answer is wanted, not about what.
             rule = "choices: the question names only a kind of answer (when, where, how much), no topic"
@@ -1288,6 +1292,7 @@ def _kin_passed_away(text: str) -> str:
     if "なくな" not in text:
         return text
     describing, subject = _kin_patterns()
+    # 亡くな is as long as なくな: the places found stay valid as each is replaced.
     for at in [found.start() for found in re.finditer("なくな", text)]:
         if describing.match(text, at) or subject.search(text, max(0, at - _KIN_REACH), at):
             text = text[:at] + "亡くな" + text[at + len("なくな"):]
